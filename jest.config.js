@@ -1,0 +1,12 @@
+/** Unit and engine tests (npm test). The end-to-end suite has its own config (jest.e2e.config.js). */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.test.json' }],
+	},
+	testTimeout: 60000,
+	maxWorkers: 2,
+};
