@@ -1,0 +1,161 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	PostReceiveAction,
+} from 'n8n-workflow';
+
+import { readMaxConcurrency, withCrmSlot } from './concurrency';
+import { readVtigerResponse, resultToJsonItems } from './envelope';
+import type { VtigerFailure } from './envelope';
+import { failureFromThrown, failureOf, isSessionFailure, vtigerApiError } from './errors';
+import { getOperationMethod, isRegisteredOperation } from './operations';
+import type { VtigerHttpMethod } from './operations';
+import { renewSession, VTIGER_CREDENTIAL_TYPE } from './session';
+import type { RenewalContext } from './session';
+import { placeVtigerParams, secretsOf } from './transport';
+
+type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+
+const PENDING_OPERATION = 'request';
+
+/**
+ * postReceive action that routedRequest puts first: Vtiger's envelope becomes its `result`
+ * (an object is one item, an array one item per element), anything else a described error.
+ * Later postReceive actions of an operation see those items; their `response` argument is
+ * still the full HTTP response with the envelope as body.
+ */
+export async function unwrapVtigerEnvelope(
+	this: IExecuteSingleFunctions,
+	_items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	const outcome = readVtigerResponse(PENDING_OPERATION, response.statusCode, response.body);
+	if (!outcome.ok) {
+		// sendRoutedRequest names the operation and turns this into the final NodeApiError
+		throw vtigerApiError(this.getNode(), outcome.failure);
+	}
+	return resultToJsonItems(outcome.result).map((json) => ({ json }));
+}
+
+function ensureEnvelopeAction(requestData: ResultOptions): void {
+	const first = requestData.postReceive[0]?.actions[0];
+	if (first === unwrapVtigerEnvelope) return;
+	requestData.postReceive.unshift({
+		data: { parameterValue: undefined },
+		actions: [unwrapVtigerEnvelope as PostReceiveAction],
+	});
+}
+
+/** The Vtiger operation a routed request is for (`operation` in the query string or the body). */
+export function routedOperation(requestData: ResultOptions): string {
+	const { qs, body } = requestData.options;
+	const fromQs = (qs as IDataObject | undefined)?.operation;
+	const fromBody =
+		typeof body === 'object' && body !== null ? (body as IDataObject).operation : undefined;
+	return String(fromQs ?? fromBody ?? '');
+}
+
+/**
+ * A copy of the routed request shaped the way webservice.php reads it: GET operations with every
+ * parameter in the query string, POST operations with a form-encoded body, JSON parameters as
+ * JSON strings. The node's routing may put parameters in `qs` or `body`; the copy moves them.
+ */
+function prepareRequest(requestData: ResultOptions, operation: string): ResultOptions {
+	const { qs, body, method, url } = requestData.options;
+	const params: IDataObject = {
+		...((typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as IDataObject),
+		...((qs ?? {}) as IDataObject),
+	};
+	delete params.operation;
+	delete params.sessionName;
+	const chosen: VtigerHttpMethod = isRegisteredOperation(operation)
+		? getOperationMethod(operation)
+		: String(method ?? 'POST').toUpperCase() === 'GET'
+			? 'GET'
+			: 'POST';
+	const placed = placeVtigerParams(operation, chosen, params);
+	return {
+		...requestData,
+		options: {
+			...requestData.options,
+			...placed,
+			headers: { ...(requestData.options.headers ?? {}), ...placed.headers },
+			url: url || '/webservice.php',
+			ignoreHttpStatusErrors: true,
+		},
+	};
+}
+
+interface Attempt {
+	items?: INodeExecutionData[];
+	failure?: VtigerFailure;
+	used?: unknown;
+}
+
+/**
+ * One routed Vtiger request (with the node's preSend/postReceive applied by RoutingNode):
+ * envelope unwrapped, the session renewed once on INVALID_SESSIONID/AUTHENTICATION_REQUIRED,
+ * at most `maxConcurrency` requests per CRM in flight, failures as NodeApiError naming the
+ * operation. Pagers loop over this with changed `requestData.options`.
+ */
+export async function sendRoutedRequest(
+	ctx: IExecutePaginationFunctions,
+	requestData: ResultOptions,
+): Promise<INodeExecutionData[]> {
+	ensureEnvelopeAction(requestData);
+	const operation = routedOperation(requestData) || PENDING_OPERATION;
+	const limit = readMaxConcurrency(ctx);
+
+	const attempt = async (): Promise<Attempt> => {
+		const prepared = prepareRequest(requestData, operation);
+		const key = String(prepared.options.baseURL ?? '');
+		try {
+			const items = await withCrmSlot(key, limit, async () => await ctx.makeRoutingRequest(prepared));
+			return { items };
+		} catch (error) {
+			const failure = failureOf(error) ?? failureFromThrown(operation, error);
+			return {
+				failure: { ...failure, operation: failure.operation === PENDING_OPERATION ? operation : failure.operation },
+				used: (prepared.options.qs as IDataObject | undefined)?.sessionName,
+			};
+		}
+	};
+
+	let result = await attempt();
+	if (result.failure && isSessionFailure(result.failure)) {
+		try {
+			await renewSession(ctx as unknown as RenewalContext, typeof result.used === 'string' ? result.used : undefined);
+		} catch (error) {
+			result = { failure: failureFromThrown('login', error), used: result.used };
+		}
+		if (!result.failure || isSessionFailure(result.failure)) result = await attempt();
+	}
+	if (result.failure) {
+		let credentials;
+		try {
+			credentials = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE);
+		} catch {
+			credentials = undefined;
+		}
+		throw vtigerApiError(ctx.getNode(), result.failure, {
+			itemIndex: ctx.getItemIndex(),
+			secrets: secretsOf(credentials, result.used),
+		});
+	}
+	return result.items ?? [];
+}
+
+/**
+ * The Vtiger node's `requestOperations.pagination`: every operation's routing sets
+ * `send: { paginate: true }` so RoutingNode hands its requests to this function.
+ */
+export async function routedRequest(
+	this: IExecutePaginationFunctions,
+	requestData: ResultOptions,
+): Promise<INodeExecutionData[]> {
+	return await sendRoutedRequest(this, requestData);
+}

@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+
+import { sleep, UserError } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+
+import { readVtigerResponse } from './envelope';
+import type { VtigerFailure } from './envelope';
+import { describeVtigerFailure, markFailure, scrubSecrets } from './errors';
+import { normalizeBaseUrl, webserviceUrl } from './url';
+
+export const VTIGER_CREDENTIAL_TYPE = 'vtigerApi';
+
+/** Attempts of challenge + login before a rejection counts as a wrong user name or access key. */
+export const LOGIN_ATTEMPTS = 4;
+const RETRY_PAUSE_MIN_MS = 50;
+const RETRY_PAUSE_SPREAD_MS = 250;
+
+export interface VtigerSession {
+	sessionName: string;
+	userId: string;
+}
+
+type HttpRequest = (options: IHttpRequestOptions) => Promise<unknown>;
+
+/**
+ * A new getchallenge for a user replaces that user's previous token, so a login racing another
+ * client's challenge is refused with INVALID_USER_CREDENTIALS, exactly like a wrong key
+ * (02_auth_session.jsonl); an expired token gives INVALID_AUTH_TOKEN. Both are worth a fresh try.
+ */
+const RACE_CODES = ['INVALID_USER_CREDENTIALS', 'INVALID_AUTH_TOKEN'];
+
+const logins = new Map<string, Promise<VtigerSession>>();
+
+function loginKey(credentials: ICredentialDataDecryptedObject): string {
+	const keyDigest = createHash('sha256')
+		.update(String(credentials.accessKey ?? ''))
+		.digest('hex');
+	return [
+		normalizeBaseUrl(credentials.url).toLowerCase(),
+		String(credentials.username ?? '').toLowerCase(),
+		keyDigest,
+	].join('\n');
+}
+
+function loginError(failure: VtigerFailure, attempts: number, secrets: unknown[]): UserError {
+	const marked: VtigerFailure = { ...failure, loginAttempts: attempts };
+	const { message, description } = describeVtigerFailure(marked);
+	const error = new UserError(scrubSecrets(message, secrets), {
+		description: scrubSecrets(description, secrets),
+	});
+	markFailure(error, marked);
+	return error;
+}
+
+async function callVtiger(
+	httpRequest: HttpRequest,
+	request: IHttpRequestOptions,
+	operation: string,
+): Promise<{ ok: true; result: unknown } | { ok: false; failure: VtigerFailure }> {
+	let response: IN8nHttpFullResponse;
+	try {
+		response = (await httpRequest({
+			...request,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as IN8nHttpFullResponse;
+	} catch (error) {
+		const value = (error ?? {}) as { code?: unknown; message?: unknown };
+		return {
+			ok: false,
+			failure: {
+				kind: 'network',
+				operation,
+				code: typeof value.code === 'string' ? value.code : undefined,
+				detail: typeof value.message === 'string' ? scrubSecrets(value.message).slice(0, 200) : undefined,
+			},
+		};
+	}
+	return readVtigerResponse(operation, response.statusCode, response.body);
+}
+
+async function loginOnce(
+	httpRequest: HttpRequest,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<VtigerSession> {
+	const url = webserviceUrl(credentials.url);
+	const username = String(credentials.username ?? '').trim();
+	const accessKey = String(credentials.accessKey ?? '').trim();
+	const skipSslCertificateValidation = credentials.ignoreSslIssues === true;
+	const secrets = [accessKey];
+
+	let lastFailure: VtigerFailure | undefined;
+	for (let attempt = 1; attempt <= LOGIN_ATTEMPTS; attempt++) {
+		const challenge = await callVtiger(
+			httpRequest,
+			{
+				method: 'GET',
+				url,
+				qs: { operation: 'getchallenge', username },
+				skipSslCertificateValidation,
+			},
+			'getchallenge',
+		);
+		if (!challenge.ok) throw loginError(challenge.failure, attempt, secrets);
+		const token = String((challenge.result as IDataObject | null)?.token ?? '');
+
+		const digest = createHash('md5')
+			.update(token + accessKey)
+			.digest('hex');
+		const login = await callVtiger(
+			httpRequest,
+			{
+				method: 'POST',
+				url,
+				headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({ operation: 'login', username, accessKey: digest }).toString(),
+				skipSslCertificateValidation,
+			},
+			'login',
+		);
+		if (login.ok) {
+			const result = (login.result ?? {}) as IDataObject;
+			// Some forks document the answer as `sessionId` (README "Login and sessions").
+			const sessionName = String(result.sessionName ?? result.sessionId ?? '');
+			if (sessionName === '') {
+				throw loginError(
+					{ kind: 'notEnvelope', operation: 'login', detail: 'the answer carried no sessionName' },
+					attempt,
+					secrets,
+				);
+			}
+			return { sessionName, userId: String(result.userId ?? '') };
+		}
+		lastFailure = login.failure;
+		if (!RACE_CODES.includes(login.failure.code ?? '') || attempt === LOGIN_ATTEMPTS) break;
+		await sleep(RETRY_PAUSE_MIN_MS + Math.floor(Math.random() * RETRY_PAUSE_SPREAD_MS));
+	}
+	throw loginError(lastFailure as VtigerFailure, LOGIN_ATTEMPTS, secrets);
+}
+
+/**
+ * getchallenge + login, shared by every caller in this process that logs in as the same user
+ * of the same CRM at the same time (their challenges would otherwise replace each other's token).
+ */
+export async function loginToVtiger(
+	httpRequest: HttpRequest,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<VtigerSession> {
+	const key = loginKey(credentials);
+	const running = logins.get(key);
+	if (running) return await running;
+	const flight = loginOnce(httpRequest, credentials);
+	logins.set(key, flight);
+	try {
+		return await flight;
+	} finally {
+		logins.delete(key);
+	}
+}
+
+/** What a context must offer to renew the session n8n keeps for the credential. */
+export interface RenewalContext {
+	getNode(): { credentials?: Record<string, { id: string | null; name: string }> | undefined };
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+	helpers: {
+		httpRequestWithAuthentication(
+			this: unknown,
+			credentialsType: string,
+			requestOptions: IHttpRequestOptions,
+			additionalCredentialOptions?: IDataObject,
+		): Promise<unknown>;
+	};
+}
+
+const renewals = new Map<string, Promise<void>>();
+
+/**
+ * Vtiger answers a dead session with HTTP 200 + INVALID_SESSIONID, so n8n (which refreshes only
+ * on HTTP 401) never renews it. Handing n8n the credential with an empty sessionName makes it run
+ * preAuthentication and store the new session, so later executions use it too. Every caller that
+ * saw the same dead session shares one renewal.
+ */
+export async function renewSession(ctx: RenewalContext, deadSession: string | undefined): Promise<void> {
+	const current = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE);
+	const stored = String(current.sessionName ?? '');
+	if (deadSession !== undefined && stored !== '' && stored !== deadSession) return;
+
+	const key = `${loginKey(current)}\n${deadSession ?? stored}`;
+	const running = renewals.get(key);
+	if (running) return await running;
+
+	const flight = (async () => {
+		const reference = ctx.getNode().credentials?.[VTIGER_CREDENTIAL_TYPE];
+		const probe: IHttpRequestOptions = {
+			method: 'GET',
+			url: webserviceUrl(current.url),
+			qs: { operation: 'listtypes' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			skipSslCertificateValidation: current.ignoreSslIssues === true,
+		};
+		await ctx.helpers.httpRequestWithAuthentication.call(ctx, VTIGER_CREDENTIAL_TYPE, probe, {
+			credentialsDecrypted: {
+				id: reference?.id ?? '',
+				name: reference?.name ?? '',
+				type: VTIGER_CREDENTIAL_TYPE,
+				data: { ...current, sessionName: '' },
+			},
+		});
+	})();
+	renewals.set(key, flight);
+	try {
+		await flight;
+	} finally {
+		renewals.delete(key);
+	}
+}

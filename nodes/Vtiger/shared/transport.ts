@@ -1,0 +1,133 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHookFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	ITriggerFunctions,
+} from 'n8n-workflow';
+
+import { readMaxConcurrency, withCrmSlot } from './concurrency';
+import { readVtigerResponse } from './envelope';
+import type { VtigerFailure } from './envelope';
+import { failureFromThrown, isSessionFailure, vtigerApiError } from './errors';
+import { getOperationMethod } from './operations';
+import type { VtigerHttpMethod } from './operations';
+import { renewSession, VTIGER_CREDENTIAL_TYPE } from './session';
+import type { RenewalContext } from './session';
+import { normalizeBaseUrl, webserviceUrl } from './url';
+
+export type VtigerContext =
+	| IExecuteFunctions
+	| IExecuteSingleFunctions
+	| ILoadOptionsFunctions
+	| IPollFunctions
+	| IHookFunctions
+	| ITriggerFunctions;
+
+export interface VtigerRequestOptions {
+	/** Overrides the method registered for the operation (only for operations Vtiger does not list). */
+	method?: VtigerHttpMethod;
+	/** The item the request is for (error context, and credentials resolved per item). */
+	itemIndex?: number;
+}
+
+/** Parameters as Vtiger reads them: strings; objects and arrays (`element` …) JSON-encoded. */
+export function encodeVtigerParams(params: IDataObject): Record<string, string> {
+	const encoded: Record<string, string> = {};
+	for (const [name, value] of Object.entries(params)) {
+		if (value === undefined || value === null) continue;
+		encoded[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
+	}
+	return encoded;
+}
+
+/** GET operations carry their parameters in the query string, POST operations in a form body. */
+export function placeVtigerParams(
+	operation: string,
+	method: VtigerHttpMethod,
+	params: IDataObject,
+): Pick<IHttpRequestOptions, 'method' | 'qs' | 'body' | 'headers'> {
+	const encoded = { operation, ...encodeVtigerParams(params) };
+	if (method === 'GET') {
+		return { method, qs: encoded, headers: { Accept: 'application/json' } };
+	}
+	return {
+		method,
+		qs: {},
+		body: new URLSearchParams(encoded).toString(),
+		headers: {
+			Accept: 'application/json',
+			'Content-Type': 'application/x-www-form-urlencoded',
+		},
+	};
+}
+
+export function secretsOf(
+	credentials: ICredentialDataDecryptedObject | undefined,
+	...more: unknown[]
+): unknown[] {
+	return [credentials?.accessKey, credentials?.sessionName, ...more];
+}
+
+/**
+ * Calls one Vtiger webservice operation and returns Vtiger's `result`. Used by custom node code,
+ * the trigger and the methods that load options. Renews a dead session once and retries.
+ */
+export async function vtigerApiRequest(
+	this: VtigerContext,
+	operation: string,
+	params: IDataObject = {},
+	options: VtigerRequestOptions = {},
+): Promise<unknown> {
+	const node = this.getNode();
+	const credentials = (await this.getCredentials(VTIGER_CREDENTIAL_TYPE, options.itemIndex)) as ICredentialDataDecryptedObject;
+	const method = options.method ?? getOperationMethod(operation);
+	const base = normalizeBaseUrl(credentials.url);
+	const limit = readMaxConcurrency(this);
+
+	const send = async (): Promise<{ failure?: VtigerFailure; result?: unknown; used?: unknown }> => {
+		const request: IHttpRequestOptions = {
+			url: webserviceUrl(credentials.url),
+			...placeVtigerParams(operation, method, params),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+		};
+		try {
+			const response = (await withCrmSlot(base, limit, async () =>
+				await this.helpers.httpRequestWithAuthentication.call(this, VTIGER_CREDENTIAL_TYPE, request),
+			)) as IN8nHttpFullResponse;
+			const outcome = readVtigerResponse(operation, response.statusCode, response.body);
+			// n8n's generic authenticate wrote the session it used into the request's query string
+			const used = request.qs?.sessionName;
+			return outcome.ok ? { result: outcome.result } : { failure: outcome.failure, used };
+		} catch (error) {
+			return { failure: failureFromThrown(operation, error), used: request.qs?.sessionName };
+		}
+	};
+
+	let answer = await send();
+	if (answer.failure && isSessionFailure(answer.failure)) {
+		try {
+			await renewSession(this as unknown as RenewalContext, typeof answer.used === 'string' ? answer.used : undefined);
+		} catch (error) {
+			throw vtigerApiError(node, failureFromThrown('login', error), {
+				itemIndex: options.itemIndex,
+				secrets: secretsOf(credentials, answer.used),
+			});
+		}
+		answer = await send();
+	}
+	if (answer.failure) {
+		throw vtigerApiError(node, answer.failure, {
+			itemIndex: options.itemIndex,
+			secrets: secretsOf(credentials, answer.used),
+		});
+	}
+	return answer.result;
+}
