@@ -1,0 +1,40 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type {
+	IPollFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	NodeConnectionType,
+} from 'n8n-workflow';
+
+import { triggerProperties } from './trigger/description';
+import { getTriggerModules } from './trigger/modules';
+import { pollVtiger } from './trigger/poll';
+
+const MAIN_OUTPUT: NodeConnectionType[] = [NodeConnectionTypes.Main];
+
+export class VtigerTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vtiger Trigger',
+		name: 'vtigerTrigger',
+		icon: { light: 'file:vtiger.svg', dark: 'file:vtiger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["module"] + ": " + ($parameter["events"] || []).join(", ") }}',
+		description: 'Starts the workflow when Vtiger CRM records are created, updated or deleted',
+		defaults: { name: 'Vtiger Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: MAIN_OUTPUT,
+		credentials: [{ name: 'vtigerApi', required: true }],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		loadOptions: { getTriggerModules },
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return await pollVtiger.call(this);
+	}
+}

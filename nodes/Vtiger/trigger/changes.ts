@@ -1,0 +1,115 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { TriggerState } from './state';
+import { vtigerTimeToEpoch } from './time';
+
+export type TriggerEvent = 'created' | 'updated' | 'deleted';
+
+/** What one poll read from Vtiger, before de-duplication. */
+export interface FetchedWindow {
+	/** Records in the order Vtiger returned them; one id may appear twice if it changed while paging. */
+	records: IDataObject[];
+	/** Deleted ids in the order Vtiger returned them. */
+	deleted: string[];
+	/** Vtiger's clock at the end of what was read; undefined when nothing came back. */
+	endCursor: number | undefined;
+	/** The deletions of the page that ends the window (sync only; VTQL cannot see deletions). */
+	lastPageDeleted: string[] | undefined;
+}
+
+export interface Change {
+	event: TriggerEvent;
+	id: string;
+	record?: IDataObject;
+}
+
+function text(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Turns a window into the changes to emit and the state for the next poll.
+ * The window overlaps the previous one by the cursor's second; records already emitted there
+ * (same id, same modifiedtime) and deletions already emitted are dropped.
+ */
+export function computeChanges(
+	previous: TriggerState,
+	window: FetchedWindow,
+	events: readonly TriggerEvent[],
+): { changes: Change[]; next: TriggerState } {
+	const seenAtBoundary = new Set(previous.boundaryIds);
+	const seenDeleted = new Set(previous.deletedIds);
+
+	const latest = new Map<string, IDataObject>();
+	let maxTime = '';
+	for (const record of window.records) {
+		const id = text(record.id);
+		if (!id) continue;
+		const modified = text(record.modifiedtime);
+		if (modified > maxTime) maxTime = modified;
+		const known = latest.get(id);
+		if (!known || modified >= text(known.modifiedtime)) {
+			latest.delete(id);
+			latest.set(id, record);
+		}
+	}
+
+	const fresh = [...latest.values()]
+		.filter(
+			(record) =>
+				!(text(record.modifiedtime) === previous.boundaryTime && seenAtBoundary.has(text(record.id))),
+		)
+		.sort((a, b) => (text(a.modifiedtime) < text(b.modifiedtime) ? -1 : text(a.modifiedtime) > text(b.modifiedtime) ? 1 : 0));
+
+	const changes: Change[] = [];
+	for (const record of fresh) {
+		const id = text(record.id);
+		const created = vtigerTimeToEpoch(record.createdtime);
+		const isNew =
+			created !== undefined &&
+			(created > previous.cursor || (created === previous.cursor && !seenAtBoundary.has(id)));
+		let event: TriggerEvent | undefined;
+		if (isNew && events.includes('created')) event = 'created';
+		else if (!isNew && events.includes('updated')) event = 'updated';
+		else if (isNew && events.includes('updated') && text(record.modifiedtime) !== text(record.createdtime)) {
+			event = 'updated';
+		}
+		if (event) changes.push({ event, id, record });
+	}
+
+	const deletedInWindow = new Set<string>();
+	for (const id of window.deleted) {
+		if (seenDeleted.has(id) || deletedInWindow.has(id)) continue;
+		deletedInWindow.add(id);
+		if (events.includes('deleted')) changes.push({ event: 'deleted', id });
+	}
+
+	if (window.records.length === 0 && window.deleted.length === 0) {
+		return { changes, next: previous };
+	}
+
+	const endCursor = Math.max(previous.cursor, window.endCursor ?? previous.cursor);
+	const moved = endCursor !== previous.cursor;
+	const next: TriggerState = {
+		module: previous.module,
+		cursor: endCursor,
+		boundaryTime: previous.boundaryTime,
+		boundaryIds: previous.boundaryIds,
+		deletedIds: previous.deletedIds,
+	};
+	if (maxTime) {
+		next.boundaryTime = maxTime;
+		next.boundaryIds = [...latest.values()]
+			.filter((record) => text(record.modifiedtime) === maxTime)
+			.map((record) => text(record.id));
+	} else if (moved) {
+		next.boundaryTime = '';
+		next.boundaryIds = [];
+	}
+	if (window.lastPageDeleted !== undefined) {
+		next.deletedIds = [...new Set(window.lastPageDeleted)];
+	} else if (moved) {
+		next.deletedIds = [];
+	}
+	return { changes, next };
+}

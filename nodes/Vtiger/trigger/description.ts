@@ -1,0 +1,76 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Vtiger\'s "sync" only reports records owned by the credential\'s user: records assigned to a group are not seen (choose "Query" under Detect Changes With to see them). On stock Vtiger 8.3.0 with PHP 8, "sync" crashes (HTTP 500) and the trigger falls back to queries on the modification time: created and updated records are still caught, but deletions cannot be seen that way.',
+		name: 'notice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Module Name or ID',
+		name: 'module',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getTriggerModules' },
+		required: true,
+		default: '',
+		description:
+			'The Vtiger module to watch. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		required: true,
+		options: [
+			{ name: 'Created', value: 'created', description: 'A record was created' },
+			{ name: 'Updated', value: 'updated', description: 'An existing record was changed' },
+			{
+				name: 'Deleted',
+				value: 'deleted',
+				description: 'A record was deleted (only visible through "sync")',
+			},
+		],
+		default: ['created', 'updated'],
+		description:
+			'Which changes start the workflow. A record created and changed again before the next poll counts once, as created.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Detect Changes With',
+				name: 'source',
+				type: 'options',
+				options: [
+					{
+						name: 'Sync, Falling Back to Query',
+						value: 'auto',
+						description:
+							'Use "sync" (sees deletions, only records the user owns); where it crashes, query the modification time',
+					},
+					{
+						name: 'Query',
+						value: 'query',
+						description:
+							'Page VTQL on the modification time: sees group-owned records too, never deletions',
+					},
+				],
+				default: 'auto',
+			},
+			{
+				displayName: 'Start From',
+				name: 'startFrom',
+				type: 'dateTime',
+				default: '',
+				description:
+					'On the first activation, report changes made after this moment instead of only changes from now on',
+			},
+		],
+	},
+];

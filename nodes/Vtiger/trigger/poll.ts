@@ -1,0 +1,182 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { readVtigerResponse } from '../shared/envelope';
+import { failureFromThrown, failureOf, vtigerApiError } from '../shared/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
+import { vtigerApiRequest } from '../shared/transport';
+import { webserviceUrl } from '../shared/url';
+import { computeChanges } from './changes';
+import type { Change, FetchedWindow, TriggerEvent } from './changes';
+import { initialState, readState, writeState } from './state';
+import { fetchSyncWindow, parseSyncPage } from './syncPoller';
+import { fetchVtqlWindow } from './vtqlPoller';
+
+const EVENTS: readonly TriggerEvent[] = ['created', 'updated', 'deleted'];
+const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** Polls of one trigger that overlap (a slow poll still running) would emit the same changes twice. */
+const running = new WeakSet<IDataObject>();
+
+function readModule(ctx: IPollFunctions): string {
+	const module = String(ctx.getNodeParameter('module', '')).trim();
+	if (!MODULE_NAME.test(module)) {
+		throw new NodeOperationError(ctx.getNode(), `"${module}" is not a Vtiger module name`, {
+			description: 'Choose the module to watch from the list.',
+		});
+	}
+	return module;
+}
+
+function readEvents(ctx: IPollFunctions): TriggerEvent[] {
+	const raw = ctx.getNodeParameter('events', []) as unknown;
+	const events = (Array.isArray(raw) ? raw : []).filter((event): event is TriggerEvent =>
+		EVENTS.includes(event as TriggerEvent),
+	);
+	if (events.length === 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to watch');
+	}
+	return events;
+}
+
+/**
+ * Vtiger's clock, without a session: getchallenge answers `serverTime` (02_auth_session.jsonl).
+ * sync's lastModifiedTime is no clock: it is the time of the last change returned, or the requested
+ * time echoed back when nothing changed (06_sync_patched_8081.jsonl, "modifiedTime in the future").
+ */
+export async function vtigerServerTime(ctx: IPollFunctions): Promise<number> {
+	const credentials = (await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE)) as ICredentialDataDecryptedObject;
+	let outcome;
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url: webserviceUrl(credentials.url),
+			qs: { operation: 'getchallenge', username: String(credentials.username ?? '').trim() },
+			headers: { Accept: 'application/json' },
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+		})) as IN8nHttpFullResponse;
+		outcome = readVtigerResponse('getchallenge', response.statusCode, response.body);
+	} catch (error) {
+		throw vtigerApiError(ctx.getNode(), failureFromThrown('getchallenge', error), {
+			secrets: [credentials.accessKey, credentials.sessionName],
+		});
+	}
+	if (!outcome.ok) {
+		throw vtigerApiError(ctx.getNode(), outcome.failure, {
+			secrets: [credentials.accessKey, credentials.sessionName],
+		});
+	}
+	const serverTime = Number((outcome.result as IDataObject | null)?.serverTime);
+	if (!Number.isFinite(serverTime) || serverTime <= 0) {
+		throw new NodeOperationError(ctx.getNode(), 'Vtiger "getchallenge" answered without a serverTime');
+	}
+	return Math.floor(serverTime);
+}
+
+function startFromOption(ctx: IPollFunctions): number | undefined {
+	const value = ctx.getNodeParameter('options.startFrom', '') as unknown;
+	if (value === '' || value === undefined || value === null) return undefined;
+	const millis = new Date(String(value)).getTime();
+	if (!Number.isFinite(millis)) {
+		throw new NodeOperationError(ctx.getNode(), `"${String(value)}" is not a date`, {
+			description: 'Start From needs a date and time.',
+		});
+	}
+	return Math.max(1, Math.floor(millis / 1000));
+}
+
+function isSyncCrash(error: unknown): boolean {
+	const failure = failureOf(error);
+	if (failure) return failure.kind === 'crash' || failure.httpCode === 500;
+	return String((error as { httpCode?: unknown }).httpCode ?? '') === '500';
+}
+
+function asNodeError(ctx: IPollFunctions, error: unknown): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(ctx.getNode(), `Vtiger "sync" failed: ${message}`);
+}
+
+async function runVtql(ctx: IPollFunctions, vtql: string): Promise<IDataObject[]> {
+	const result = await vtigerApiRequest.call(ctx, 'query', { query: vtql });
+	if (!Array.isArray(result)) {
+		throw new NodeOperationError(ctx.getNode(), 'Vtiger "query" answered without a list of records');
+	}
+	return result as IDataObject[];
+}
+
+async function readWindow(ctx: IPollFunctions, module: string, cursor: number): Promise<FetchedWindow> {
+	const source = ctx.getNodeParameter('options.source', 'auto') as string;
+	if (source !== 'query') {
+		try {
+			return await fetchSyncWindow(async (modifiedTime) => {
+				const result = await vtigerApiRequest.call(ctx, 'sync', { modifiedTime, elementType: module });
+				const page = parseSyncPage(result);
+				if (!page) {
+					throw new NodeOperationError(ctx.getNode(), 'Vtiger "sync" answered without "updated" and "lastModifiedTime"');
+				}
+				return page;
+			}, cursor);
+		} catch (error) {
+			if (!isSyncCrash(error)) throw asNodeError(ctx, error);
+			ctx.logger.debug(`Vtiger "sync" crashed for ${module}; reading changes with VTQL (deletions are not visible)`);
+		}
+	}
+	return await fetchVtqlWindow(async (vtql) => await runVtql(ctx, vtql), module, cursor);
+}
+
+function toItem(change: Change, module: string): INodeExecutionData {
+	const json: IDataObject = { event: change.event, module };
+	if (change.record) Object.assign(json, change.record);
+	else json.id = change.id;
+	json.event = change.event;
+	json.module = module;
+	return { json };
+}
+
+/** "Fetch Test Event": the module's most recently modified record; the cursor is not touched. */
+async function latestRecord(ctx: IPollFunctions, module: string): Promise<INodeExecutionData[][]> {
+	const rows = await runVtql(ctx, `SELECT * FROM ${module} ORDER BY modifiedtime DESC LIMIT 1;`);
+	const record = rows[0];
+	if (!record) {
+		throw new NodeOperationError(ctx.getNode(), `No ${module} record found to use as a test event`, {
+			description: `The ${module} module is empty (or holds nothing the credential's user may see). Create or change a record in Vtiger, then fetch again.`,
+		});
+	}
+	const event: TriggerEvent = record.createdtime === record.modifiedtime ? 'created' : 'updated';
+	return [[toItem({ event, id: String(record.id ?? ''), record }, module)]];
+}
+
+export async function pollVtiger(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const module = readModule(this);
+	const events = readEvents(this);
+	if (this.getMode() === 'manual') return await latestRecord(this, module);
+
+	const staticData = this.getWorkflowStaticData('node');
+	if (running.has(staticData)) return null;
+	running.add(staticData);
+	try {
+		let state = readState(staticData, module);
+		if (!state) {
+			state = initialState(module, startFromOption(this) ?? (await vtigerServerTime(this)));
+			// Kept in memory; n8n saves static data only with an execution, so until the first change
+			// is emitted a restart starts again from the server's "now".
+			writeState(staticData, state);
+		}
+		const window = await readWindow(this, module, state.cursor);
+		const { changes, next } = computeChanges(state, window, events);
+		writeState(staticData, next);
+		if (changes.length === 0) return null;
+		return [changes.map((change) => toItem(change, module))];
+	} finally {
+		running.delete(staticData);
+	}
+}
