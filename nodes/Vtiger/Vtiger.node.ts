@@ -1,0 +1,59 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { INodeProperties, INodeType, INodeTypeDescription, NodeConnectionType } from 'n8n-workflow';
+
+import { listSearch, loadOptions, resourceMapping } from './methods';
+import { moduleResource } from './resources/module';
+import { recordResource } from './resources/record';
+import { DEFAULT_MAX_CONCURRENCY } from './shared/concurrency';
+import type { VtigerResource } from './shared/properties';
+import { routedRequest } from './shared/routing';
+import { VTIGER_BASE_URL_EXPRESSION } from './shared/url';
+
+const MAIN: NodeConnectionType[] = [NodeConnectionTypes.Main];
+
+/** A resource is added with one import and one entry here. */
+const resources: VtigerResource[] = [recordResource, moduleResource];
+
+const resourcePicker: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: resources.map((resource) => resource.option).sort((a, b) => a.name.localeCompare(b.name)),
+	default: 'record',
+};
+
+const maxConcurrency: INodeProperties = {
+	displayName: 'Max Concurrent Requests',
+	name: 'maxConcurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 50 },
+	default: DEFAULT_MAX_CONCURRENCY,
+	description:
+		'How many requests this node sends to the CRM at the same time. n8n runs all items at once; this keeps a small PHP server from being flooded.',
+};
+
+export class Vtiger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vtiger CRM',
+		name: 'vtiger',
+		icon: { light: 'file:vtiger.svg', dark: 'file:vtiger.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["module"] || $parameter["resource"]) }}',
+		description: 'Create, read, update, delete and query records in Vtiger CRM',
+		defaults: { name: 'Vtiger CRM' },
+		usableAsTool: true,
+		inputs: MAIN,
+		outputs: MAIN,
+		credentials: [{ name: 'vtigerApi', required: true }],
+		requestDefaults: {
+			baseURL: VTIGER_BASE_URL_EXPRESSION,
+			url: '/webservice.php',
+		},
+		requestOperations: { pagination: routedRequest },
+		properties: [resourcePicker, ...resources.flatMap((resource) => resource.properties), maxConcurrency],
+	};
+
+	methods = { loadOptions, listSearch, resourceMapping };
+}

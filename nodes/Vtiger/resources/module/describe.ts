@@ -1,0 +1,69 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import type { VtigerField } from '../../shared/describe';
+import { inputError, moduleParameter, setVtigerParams } from '../../shared/input';
+import { jsonItems, simplifyParameter } from '../../shared/output';
+import { modulePicker, simplifyToggle } from '../../shared/properties';
+import { MODULE } from './getAll';
+
+async function sendDescribe(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const module = moduleParameter(this);
+	if (!module) throw inputError(this, 'Module', 'choose a module');
+	return setVtigerParams(requestOptions, 'describe', { elementType: module });
+}
+
+function simpleField(field: VtigerField): IDataObject {
+	const simple: IDataObject = {
+		name: field.name,
+		label: field.label,
+		type: field.type?.name,
+		mandatory: field.mandatory,
+		editable: field.editable,
+	};
+	if (field.type?.refersTo) simple.refersTo = field.type.refersTo;
+	if (field.type?.picklistValues) simple.values = field.type.picklistValues.map((entry) => entry.value);
+	return simple;
+}
+
+async function describedModule(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const answer = (items[0]?.json ?? {}) as IDataObject;
+	if (!simplifyParameter(this)) return jsonItems(this, [answer]);
+	const { fields, labelFields, ...module } = answer;
+	return jsonItems(this, [
+		{
+			...module,
+			labelFields: String(labelFields ?? '')
+				.split(',')
+				.filter((name) => name !== ''),
+			fields: ((fields ?? []) as unknown as VtigerField[]).map(simpleField),
+		},
+	]);
+}
+
+export const describeOption: INodePropertyOptions = {
+	name: 'Describe',
+	value: 'describe',
+	action: 'Describe a module',
+	description: 'Get a module\'s fields, their types and what the user may do with it',
+	routing: {
+		request: { method: 'GET', qs: { operation: 'describe' } },
+		send: { paginate: true, preSend: [sendDescribe] },
+		output: { postReceive: [describedModule] },
+	},
+};
+
+export const describeProperties: INodeProperties[] = [
+	modulePicker(MODULE, ['describe'], 'getAllModules'),
+	simplifyToggle(
+		MODULE,
+		['describe'],
+		'Whether to return each field as { name, label, type, mandatory, editable, refersTo, values } instead of Vtiger\'s full description',
+	),
+];

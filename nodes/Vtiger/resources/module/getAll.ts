@@ -1,0 +1,44 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { jsonItems, simplifyParameter } from '../../shared/output';
+import { simplifyToggle } from '../../shared/properties';
+
+export const MODULE = 'module';
+
+/** `listtypes` answers `{types: [...], information: {Name: {label, singular, isEntity}}}`. */
+async function oneItemPerModule(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const answer = (items[0]?.json ?? {}) as IDataObject;
+	if (!simplifyParameter(this)) return jsonItems(this, [answer]);
+	const information = (answer.information ?? {}) as IDataObject;
+	const names = (answer.types ?? []) as string[];
+	return jsonItems(
+		this,
+		names.map((name) => ({ name, ...((information[name] ?? {}) as IDataObject) })),
+	);
+}
+
+export const getAllModulesOption: INodePropertyOptions = {
+	name: 'Get Many',
+	value: 'getAll',
+	action: 'Get many modules',
+	description: 'List the modules the user can access (listtypes)',
+	routing: {
+		request: { method: 'GET', qs: { operation: 'listtypes' } },
+		send: { paginate: true },
+		output: { postReceive: [oneItemPerModule] },
+	},
+};
+
+export const getAllModulesProperties: INodeProperties[] = [
+	simplifyToggle(
+		MODULE,
+		['getAll'],
+		'Whether to return one item per module ({ name, label, singular, isEntity }) instead of Vtiger\'s answer',
+	),
+];

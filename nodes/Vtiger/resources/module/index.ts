@@ -1,0 +1,13 @@
+import { operationPicker } from '../../shared/properties';
+import type { VtigerResource } from '../../shared/properties';
+import { describeOption, describeProperties } from './describe';
+import { getAllModulesOption, getAllModulesProperties, MODULE } from './getAll';
+
+export const moduleResource: VtigerResource = {
+	option: { name: 'Module', value: MODULE, description: 'The modules of the CRM and their fields' },
+	properties: [
+		operationPicker(MODULE, [describeOption, getAllModulesOption], 'getAll'),
+		...getAllModulesProperties,
+		...describeProperties,
+	],
+};

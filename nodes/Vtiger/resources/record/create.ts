@@ -1,0 +1,39 @@
+import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { fieldDisplayName, missingMandatory } from '../../shared/fields';
+import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
+import { pairWithInput } from '../../shared/output';
+import { fieldsMapper } from './common';
+import { elementFromMapper } from './values';
+
+async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const description = await describeForOperation(this, 'createable');
+	const element = elementFromMapper(this, description);
+	const missing = missingMandatory(description, element);
+	if (missing.length) {
+		throw inputError(
+			this,
+			'Fields',
+			`${description.label} needs ${missing.map((field) => `"${fieldDisplayName(description, field)}"`).join(', ')}`,
+			'Vtiger refuses a record without its mandatory fields (MANDATORY_FIELDS_MISSING)',
+		);
+	}
+	return setVtigerParams(requestOptions, 'create', {
+		elementType: description.name,
+		element: JSON.stringify(element),
+	});
+}
+
+export const createOption: INodePropertyOptions = {
+	name: 'Create',
+	value: 'create',
+	action: 'Create a record',
+	description: 'Create a record in a module',
+	routing: {
+		request: { method: 'POST', body: { operation: 'create' } },
+		send: { paginate: true, preSend: [sendCreate] },
+		output: { postReceive: [pairWithInput] },
+	},
+};
+
+export const createProperties: INodeProperties[] = [fieldsMapper(['create'], 'getCreateFields', true)];

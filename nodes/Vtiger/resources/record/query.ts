@@ -1,0 +1,83 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { inputError, setVtigerParams } from '../../shared/input';
+import { pairWithInput } from '../../shared/output';
+import { pageVtql } from '../../shared/paging';
+import { showFor } from '../../shared/properties';
+import { sendRoutedRequest } from '../../shared/routing';
+import { splitUserQuery, terminate } from '../../shared/vtql';
+import { RECORD } from './common';
+
+async function sendUserQuery(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const query = String(this.getNodeParameter('query', '') ?? '').trim();
+	if (!query || query === ';') throw inputError(this, 'Query', 'enter a VTQL query, e.g. SELECT * FROM Contacts;');
+	return setVtigerParams(requestOptions, 'query', { query });
+}
+
+/**
+ * Return All pages the user's statement with `LIMIT offset, 100` in place of its own LIMIT
+ * (Vtiger answers at most 100 rows, 04_query.jsonl); otherwise the statement goes as written.
+ */
+async function userQueryPager(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const query = String((requestData.options.qs as IDataObject | undefined)?.query ?? '');
+	if (this.getNodeParameter('returnAll', false) !== true) {
+		return await sendRoutedRequest(this, {
+			...requestData,
+			options: { ...requestData.options, qs: { ...requestData.options.qs, query: terminate(query) } },
+		});
+	}
+	const { statement } = splitUserQuery(query);
+	return await pageVtql(
+		this,
+		{ ...requestData, options: { ...requestData.options, qs: { ...requestData.options.qs, query: statement } } },
+		Number.POSITIVE_INFINITY,
+	);
+}
+
+export const queryOption: INodePropertyOptions = {
+	name: 'Query',
+	value: 'query',
+	action: 'Run a VTQL query',
+	description: 'Run a query in Vtiger\'s query language (VTQL)',
+	routing: {
+		request: { method: 'GET', qs: { operation: 'query' } },
+		send: { paginate: true, preSend: [sendUserQuery] },
+		output: { postReceive: [pairWithInput] },
+		operations: { pagination: userQueryPager },
+	},
+};
+
+export const queryProperties: INodeProperties[] = [
+	{
+		displayName: 'Query',
+		name: 'query',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		required: true,
+		default: '',
+		placeholder: "SELECT firstname, lastname FROM Contacts WHERE lastname LIKE 'Sm%';",
+		hint: 'Module names are case-sensitive; no parentheses, NOT or IS NULL; quotes in values are doubled (\'\')',
+		displayOptions: showFor(RECORD, ['query']),
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: showFor(RECORD, ['query']),
+		description: 'Whether to return all results or only up to a given limit',
+		hint: 'On: pages through every matching row (the query\'s own LIMIT is replaced). Off: the query runs as written; Vtiger returns at most 100 rows.',
+	},
+];

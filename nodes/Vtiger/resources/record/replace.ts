@@ -1,0 +1,49 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { missingMandatory } from '../../shared/fields';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
+import { pairWithInput } from '../../shared/output';
+import { vtigerApiRequest } from '../../shared/transport';
+import { fieldsMapper, recordLocator } from './common';
+import { elementFromMapper } from './values';
+
+/**
+ * `update` needs the id and every mandatory field (01_basic_crud.jsonl: MANDATORY_FIELDS_MISSING for a
+ * partial element). Mandatory fields the user did not give keep the record's current values.
+ */
+async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const description = await describeForOperation(this, 'updateable');
+	const id = resolveRecordId(this, description);
+	const element: IDataObject = elementFromMapper(this, description);
+	const missing = missingMandatory(description, element);
+	if (missing.length) {
+		const current = (await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) as IDataObject;
+		for (const field of missing) {
+			if (current[field.name] !== undefined) element[field.name] = current[field.name];
+		}
+	}
+	return setVtigerParams(requestOptions, 'update', { element: JSON.stringify({ ...element, id }) });
+}
+
+export const replaceOption: INodePropertyOptions = {
+	name: 'Replace',
+	value: 'replace',
+	action: 'Replace a record',
+	description: 'Write a record with Vtiger\'s "update": mandatory fields not given keep their current values',
+	routing: {
+		request: { method: 'POST', body: { operation: 'update' } },
+		send: { paginate: true, preSend: [sendUpdate] },
+		output: { postReceive: [pairWithInput] },
+	},
+};
+
+export const replaceProperties: INodeProperties[] = [
+	recordLocator(['replace']),
+	fieldsMapper(['replace'], 'getUpdateFields', false),
+];

@@ -1,0 +1,34 @@
+import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
+import { pairWithInput } from '../../shared/output';
+import { fieldsMapper, recordLocator } from './common';
+import { elementFromMapper } from './values';
+
+/** `revise` changes only the fields it is given (01_basic_crud.jsonl). */
+async function sendRevise(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const description = await describeForOperation(this, 'updateable');
+	const id = resolveRecordId(this, description);
+	const element = elementFromMapper(this, description);
+	if (Object.keys(element).length === 0) {
+		throw inputError(this, 'Fields', 'add at least one field to change');
+	}
+	return setVtigerParams(requestOptions, 'revise', { element: JSON.stringify({ ...element, id }) });
+}
+
+export const updateOption: INodePropertyOptions = {
+	name: 'Update',
+	value: 'update',
+	action: 'Update a record',
+	description: 'Change only the given fields of a record',
+	routing: {
+		request: { method: 'POST', body: { operation: 'revise' } },
+		send: { paginate: true, preSend: [sendRevise] },
+		output: { postReceive: [pairWithInput] },
+	},
+};
+
+export const updateProperties: INodeProperties[] = [
+	recordLocator(['update']),
+	fieldsMapper(['update'], 'getUpdateFields', false),
+];
