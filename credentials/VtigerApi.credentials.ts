@@ -40,7 +40,7 @@ export class VtigerApi implements ICredentialType {
 		},
 		{
 			displayName: 'Access Key',
-			name: 'accessKey',
+			name: 'secretAccessKey',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

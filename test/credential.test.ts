@@ -26,8 +26,8 @@ describe('credential description', () => {
 		expect(credential.name).toBe('vtigerApi');
 		expect(property('url')?.type).toBe('string');
 		expect(property('username')?.type).toBe('string');
-		expect(property('accessKey')?.typeOptions?.password).toBe(true);
-		expect(property('accessKey')?.description).toMatch(/My Preferences/);
+		expect(property('secretAccessKey')?.typeOptions?.password).toBe(true);
+		expect(property('secretAccessKey')?.description).toMatch(/My Preferences/);
 		expect(property('ignoreSslIssues')?.type).toBe('boolean');
 		expect(property('sessionName')).toMatchObject({ type: 'hidden', default: '', typeOptions: { expirable: true } });
 		expect(property('userId')?.type).toBe('hidden');

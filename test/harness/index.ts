@@ -462,7 +462,7 @@ export function createHarness(options: HarnessOptions): Harness {
 	const store = new MemoryCredentialStore(id, name, {
 		url: options.baseUrl,
 		username: options.username,
-		accessKey: options.accessKey,
+		secretAccessKey: options.accessKey,
 		ignoreSslIssues: options.allowUnauthorizedCerts ?? false,
 		sessionName: '',
 		userId: '',
@@ -701,7 +701,7 @@ async function testCredential(
 
 /** The access key and every session id the store has held: none may appear in outputs or logs. */
 export function secretsOf(harness: Harness, accessKey?: string): string[] {
-	return [accessKey ?? String(harness.store.data.accessKey ?? ''), ...harness.store.sessionHistory].filter(
+	return [accessKey ?? String(harness.store.data.secretAccessKey ?? ''), ...harness.store.sessionHistory].filter(
 		(secret) => secret.length > 0,
 	);
 }

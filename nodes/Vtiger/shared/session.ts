@@ -38,7 +38,7 @@ const logins = new Map<string, Promise<VtigerSession>>();
 
 function loginKey(credentials: ICredentialDataDecryptedObject): string {
 	const keyDigest = createHash('sha256')
-		.update(String(credentials.accessKey ?? ''))
+		.update(String(credentials.secretAccessKey ?? ''))
 		.digest('hex');
 	return [
 		normalizeBaseUrl(credentials.url).toLowerCase(),
@@ -90,7 +90,7 @@ async function loginOnce(
 ): Promise<VtigerSession> {
 	const url = webserviceUrl(credentials.url);
 	const username = String(credentials.username ?? '').trim();
-	const accessKey = String(credentials.accessKey ?? '').trim();
+	const accessKey = String(credentials.secretAccessKey ?? '').trim();
 	const skipSslCertificateValidation = credentials.ignoreSslIssues === true;
 	const secrets = [accessKey];
 

@@ -71,7 +71,7 @@ export function secretsOf(
 	credentials: ICredentialDataDecryptedObject | undefined,
 	...more: unknown[]
 ): unknown[] {
-	return [credentials?.accessKey, credentials?.sessionName, ...more];
+	return [credentials?.secretAccessKey, credentials?.sessionName, ...more];
 }
 
 /**

@@ -66,12 +66,12 @@ export async function vtigerServerTime(ctx: IPollFunctions): Promise<number> {
 		outcome = readVtigerResponse('getchallenge', response.statusCode, response.body);
 	} catch (error) {
 		throw vtigerApiError(ctx.getNode(), failureFromThrown('getchallenge', error), {
-			secrets: [credentials.accessKey, credentials.sessionName],
+			secrets: [credentials.secretAccessKey, credentials.sessionName],
 		});
 	}
 	if (!outcome.ok) {
 		throw vtigerApiError(ctx.getNode(), outcome.failure, {
-			secrets: [credentials.accessKey, credentials.sessionName],
+			secrets: [credentials.secretAccessKey, credentials.sessionName],
 		});
 	}
 	const serverTime = Number((outcome.result as IDataObject | null)?.serverTime);
