@@ -14,7 +14,7 @@ import type { VtigerFailure } from './envelope';
 import { failureFromThrown, failureOf, isSessionFailure, vtigerApiError } from './errors';
 import { getOperationMethod, isRegisteredOperation } from './operations';
 import type { VtigerHttpMethod } from './operations';
-import { renewSession, VTIGER_CREDENTIAL_TYPE } from './session';
+import { renewSession, VTIGER_CREDENTIAL_TYPE, waitForSessionRenewal } from './session';
 import type { RenewalContext } from './session';
 import { placeVtigerParams, secretsOf } from './transport';
 
@@ -109,31 +109,38 @@ export async function sendRoutedRequest(
 	ensureEnvelopeAction(requestData);
 	const operation = routedOperation(requestData) || PENDING_OPERATION;
 	const limit = readMaxConcurrency(ctx);
+	const renewal = ctx as unknown as RenewalContext;
+	const crm = String(prepareRequest(requestData, operation).options.baseURL ?? '');
 
 	const attempt = async (): Promise<Attempt> => {
+		await waitForSessionRenewal(renewal);
 		const prepared = prepareRequest(requestData, operation);
-		const key = String(prepared.options.baseURL ?? '');
 		try {
-			const items = await withCrmSlot(key, limit, async () => await ctx.makeRoutingRequest(prepared));
-			return { items };
+			return { items: await ctx.makeRoutingRequest(prepared) };
 		} catch (error) {
 			const failure = failureOf(error) ?? failureFromThrown(operation, error);
 			return {
 				failure: { ...failure, operation: failure.operation === PENDING_OPERATION ? operation : failure.operation },
+				// n8n's generic authenticate wrote the session it used into the request's query string
 				used: (prepared.options.qs as IDataObject | undefined)?.sessionName,
 			};
 		}
 	};
 
-	let result = await attempt();
-	if (result.failure && isSessionFailure(result.failure)) {
-		try {
-			await renewSession(ctx as unknown as RenewalContext, typeof result.used === 'string' ? result.used : undefined);
-		} catch (error) {
-			result = { failure: failureFromThrown('login', error), used: result.used };
+	// The slot is held through renewal and retry: a retry queued behind every other item would
+	// often meet the next dead session instead of the new one.
+	const result = await withCrmSlot(crm, limit, async () => {
+		let outcome = await attempt();
+		if (outcome.failure && isSessionFailure(outcome.failure)) {
+			try {
+				await renewSession(renewal, typeof outcome.used === 'string' ? outcome.used : undefined);
+			} catch (error) {
+				return { failure: failureFromThrown('login', error), used: outcome.used };
+			}
+			outcome = await attempt();
 		}
-		if (!result.failure || isSessionFailure(result.failure)) result = await attempt();
-	}
+		return outcome;
+	});
 	if (result.failure) {
 		let credentials;
 		try {

@@ -179,6 +179,22 @@ export interface RenewalContext {
 
 const renewals = new Map<string, Promise<void>>();
 
+/** Renewals in flight per stored credential, so requests about to start can wait for the new session. */
+const renewalsByCredential = new Map<string, Promise<void>>();
+
+function credentialIdOf(ctx: RenewalContext): string {
+	return ctx.getNode().credentials?.[VTIGER_CREDENTIAL_TYPE]?.id ?? '';
+}
+
+/**
+ * Waits for a renewal of this node's credential that is already under way: a request sent now
+ * would carry the session Vtiger just dropped and cost a request for nothing.
+ */
+export async function waitForSessionRenewal(ctx: RenewalContext): Promise<void> {
+	const pending = renewalsByCredential.get(credentialIdOf(ctx));
+	if (pending) await pending.catch(() => undefined);
+}
+
 /**
  * Vtiger answers a dead session with HTTP 200 + INVALID_SESSIONID, so n8n (which refreshes only
  * on HTTP 401) never renews it. Handing n8n the credential with an empty sessionName makes it run
@@ -194,8 +210,8 @@ export async function renewSession(ctx: RenewalContext, deadSession: string | un
 	const running = renewals.get(key);
 	if (running) return await running;
 
+	const reference = ctx.getNode().credentials?.[VTIGER_CREDENTIAL_TYPE];
 	const flight = (async () => {
-		const reference = ctx.getNode().credentials?.[VTIGER_CREDENTIAL_TYPE];
 		const probe: IHttpRequestOptions = {
 			method: 'GET',
 			url: webserviceUrl(current.url),
@@ -213,10 +229,13 @@ export async function renewSession(ctx: RenewalContext, deadSession: string | un
 			},
 		});
 	})();
+	const credentialId = reference?.id ?? '';
 	renewals.set(key, flight);
+	renewalsByCredential.set(credentialId, flight);
 	try {
 		await flight;
 	} finally {
 		renewals.delete(key);
+		if (renewalsByCredential.get(credentialId) === flight) renewalsByCredential.delete(credentialId);
 	}
 }

@@ -17,7 +17,7 @@ import type { VtigerFailure } from './envelope';
 import { failureFromThrown, isSessionFailure, vtigerApiError } from './errors';
 import { getOperationMethod } from './operations';
 import type { VtigerHttpMethod } from './operations';
-import { renewSession, VTIGER_CREDENTIAL_TYPE } from './session';
+import { renewSession, VTIGER_CREDENTIAL_TYPE, waitForSessionRenewal } from './session';
 import type { RenewalContext } from './session';
 import { normalizeBaseUrl, webserviceUrl } from './url';
 
@@ -90,7 +90,9 @@ export async function vtigerApiRequest(
 	const base = normalizeBaseUrl(credentials.url);
 	const limit = readMaxConcurrency(this);
 
+	const renewal = this as unknown as RenewalContext;
 	const send = async (): Promise<{ failure?: VtigerFailure; result?: unknown; used?: unknown }> => {
+		await waitForSessionRenewal(renewal);
 		const request: IHttpRequestOptions = {
 			url: webserviceUrl(credentials.url),
 			...placeVtigerParams(operation, method, params),
@@ -99,8 +101,10 @@ export async function vtigerApiRequest(
 			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
 		};
 		try {
-			const response = (await withCrmSlot(base, limit, async () =>
-				await this.helpers.httpRequestWithAuthentication.call(this, VTIGER_CREDENTIAL_TYPE, request),
+			const response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				VTIGER_CREDENTIAL_TYPE,
+				request,
 			)) as IN8nHttpFullResponse;
 			const outcome = readVtigerResponse(operation, response.statusCode, response.body);
 			// n8n's generic authenticate wrote the session it used into the request's query string
@@ -111,18 +115,20 @@ export async function vtigerApiRequest(
 		}
 	};
 
-	let answer = await send();
-	if (answer.failure && isSessionFailure(answer.failure)) {
+	// One CRM slot for the request, the renewal and the retry (see sendRoutedRequest).
+	const answer = await withCrmSlot(base, limit, async () => {
+		const first = await send();
+		if (!first.failure || !isSessionFailure(first.failure)) return first;
 		try {
-			await renewSession(this as unknown as RenewalContext, typeof answer.used === 'string' ? answer.used : undefined);
+			await renewSession(renewal, typeof first.used === 'string' ? first.used : undefined);
 		} catch (error) {
 			throw vtigerApiError(node, failureFromThrown('login', error), {
 				itemIndex: options.itemIndex,
-				secrets: secretsOf(credentials, answer.used),
+				secrets: secretsOf(credentials, first.used),
 			});
 		}
-		answer = await send();
-	}
+		return await send();
+	});
 	if (answer.failure) {
 		throw vtigerApiError(node, answer.failure, {
 			itemIndex: options.itemIndex,
