@@ -1,0 +1,248 @@
+/**
+ * npm run bench [-- --quick] [--runs N] [--latency MS] [--concurrency N] [--only name,name]
+ * Runs every scenario through the n8n engine (the Vtiger node, the Vtiger Trigger) and through a
+ * minimal raw client against a fresh simulator per run; writes bench/results.json and bench/results.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+import { loadNodeDriver, type NodeDriver } from './node';
+import { RawClient } from './raw';
+import { markdown } from './report';
+import { contact, SCENARIOS, type RunContext, type Scenario } from './scenarios';
+import { countConnections, killEvery, requestsByOperation, startBenchSim } from './sim';
+import type { BenchResults, ScenarioResult, SideResult } from './types';
+
+interface Options {
+	quick: boolean;
+	runs: number;
+	latencyMs: number;
+	concurrency: number;
+	only?: string[];
+}
+
+function parseArgs(argv: string[]): Options {
+	const opts: Options = { quick: false, runs: 0, latencyMs: 5, concurrency: 5 };
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split('=', 2);
+		const value = () => inline ?? argv[++i];
+		switch (flag) {
+			case '--quick':
+				opts.quick = true;
+				break;
+			case '--runs':
+				opts.runs = Number(value());
+				break;
+			case '--latency':
+				opts.latencyMs = Number(value());
+				break;
+			case '--concurrency':
+				opts.concurrency = Number(value());
+				break;
+			case '--only':
+				opts.only = value().split(',');
+				break;
+			default:
+				throw new Error(`unknown option ${argv[i]} (use --quick, --runs N, --latency MS, --concurrency N, --only a,b)`);
+		}
+	}
+	if (!opts.runs) opts.runs = opts.quick ? 1 : 5;
+	return opts;
+}
+
+type Measured = Omit<SideResult, 'runsMs'>;
+
+const scaled = (n: number, quick: boolean) => (quick ? Math.max(1, Math.round(n / 10)) : n);
+
+async function measureOnce(
+	scenario: Scenario,
+	side: 'node' | 'raw',
+	opts: Options,
+	driver?: NodeDriver,
+): Promise<Measured> {
+	const sim = await startBenchSim(opts.latencyMs);
+	const ctx: RunContext = { sim, size: scaled(scenario.fullSize, opts.quick), concurrency: opts.concurrency, state: {} };
+	let raw: RawClient | undefined;
+	try {
+		if (side === 'node') {
+			ctx.driver = driver;
+			ctx.harness = driver!.harness(sim);
+		} else {
+			raw = new RawClient(sim.url, sim.admin.username, sim.admin.accessKey, opts.concurrency);
+			ctx.raw = raw;
+		}
+		await scenario.prepare(ctx);
+		if (raw && scenario.warmRaw) await raw.login();
+		sim.clearLog();
+		sim.resetMaxInFlight();
+		const connections = countConnections(sim);
+		const killer = scenario.killEvery ? killEvery(sim, scenario.killEvery) : undefined;
+		const cpu = process.cpuUsage();
+		const started = performance.now();
+		const out = side === 'node' ? await scenario.node(ctx) : await scenario.raw(ctx);
+		const wallMs = performance.now() - started;
+		const cpuUsed = process.cpuUsage(cpu);
+		killer?.stop();
+		const measured: Measured = {
+			wallMs,
+			cpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 1000),
+			requests: requestsByOperation(sim),
+			logins: sim.count('login'),
+			maxInFlight: sim.maxInFlight,
+			connections: connections.count() ?? null,
+			items: out.items,
+			failedItems: out.failedItems,
+			...(killer ? { kills: killer.noticed() } : {}),
+			...(out.error ? { error: out.error } : {}),
+		};
+		const after = scenario.after ? await scenario.after(ctx) : {};
+		const extra = { ...(out.extra ?? {}), ...after };
+		if (Object.keys(extra).length) measured.extra = extra;
+		return measured;
+	} finally {
+		raw?.close();
+		await sim.stop();
+	}
+}
+
+function median(runs: Measured[]): SideResult {
+	const byTime = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+	const mid = byTime[Math.floor((byTime.length - 1) / 2)];
+	const wallMs =
+		byTime.length % 2 === 1
+			? mid.wallMs
+			: (byTime[byTime.length / 2 - 1].wallMs + byTime[byTime.length / 2].wallMs) / 2;
+	const cpu = [...runs].map((r) => r.cpuMs).sort((a, b) => a - b);
+	return {
+		...mid,
+		wallMs: Number(wallMs.toFixed(1)),
+		runsMs: runs.map((r) => Number(r.wallMs.toFixed(1))),
+		cpuMs: cpu[Math.floor((cpu.length - 1) / 2)],
+	};
+}
+
+async function warmUp(driver: NodeDriver, missing: Record<string, string>, opts: Options): Promise<void> {
+	// the engine's first executions pay for module loading and JIT: keep that out of the numbers
+	const sim = await startBenchSim(0);
+	try {
+		const h = driver.harness(sim);
+		if (!missing.vtiger) {
+			const created = await driver.createRecords(
+				h,
+				'Contacts',
+				Array.from({ length: 50 }, (_, i) => contact(i)),
+				opts.concurrency,
+			);
+			if (created.error) process.stderr.write(`warm-up: ${created.error}\n`);
+			await driver.getMany(h, 'Contacts', opts.concurrency);
+			const rec = sim.store.all('Contacts')[0];
+			for (let i = 0; i < 10; i++) await driver.get(h, rec.id as string, opts.concurrency);
+		}
+		if (!missing.vtigerTrigger) await driver.poll(h, 'Contacts', {});
+	} catch (error) {
+		process.stderr.write(`warm-up failed: ${(error as Error).message}\n`);
+	} finally {
+		await sim.stop();
+	}
+}
+
+async function main(): Promise<void> {
+	const opts = parseArgs(process.argv.slice(2));
+	const scenarios = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.name));
+	const loaded = await loadNodeDriver();
+	const driver = typeof loaded === 'string' ? undefined : loaded.driver;
+	const missing = typeof loaded === 'string' ? { vtiger: loaded, vtigerTrigger: loaded } : loaded.missing;
+	if (driver) await warmUp(driver, missing, opts);
+
+	const results: BenchResults = {
+		latencyMs: opts.latencyMs,
+		concurrency: opts.concurrency,
+		runs: opts.runs,
+		quick: opts.quick,
+		date: new Date().toISOString(),
+		node: process.versions.node,
+		loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+		scenarios: [],
+	};
+	const totalStart = performance.now();
+	for (const scenario of scenarios) {
+		const size = scaled(scenario.fullSize, opts.quick);
+		let nodeMissing: string | undefined = missing[scenario.nodeType];
+		const nodeRuns: Measured[] = [];
+		const rawRuns: Measured[] = [];
+		let rawError: string | undefined;
+		for (let run = 0; run < opts.runs; run++) {
+			// alternate which side goes first so neither always gets the warmer process
+			const order: Array<'node' | 'raw'> = run % 2 === 0 ? ['node', 'raw'] : ['raw', 'node'];
+			for (const side of order) {
+				if (side === 'node') {
+					if (nodeMissing || !driver) continue;
+					try {
+						nodeRuns.push(await measureOnce(scenario, 'node', opts, driver));
+					} catch (error) {
+						nodeMissing = `the node run failed: ${(error as Error).message.split('\n')[0]}`;
+					}
+				} else if (!rawError) {
+					try {
+						rawRuns.push(await measureOnce(scenario, 'raw', opts));
+					} catch (error) {
+						rawError = `the raw client failed: ${(error as Error).message.split('\n')[0]}`;
+					}
+				}
+			}
+		}
+		if (rawError || !rawRuns.length) {
+			process.stderr.write(`${scenario.name}: skipped, ${rawError ?? 'no raw run'}\n`);
+			results.scenarios.push({
+				name: scenario.name,
+				description: scenario.description,
+				size,
+				concurrency: opts.concurrency,
+				node: nodeRuns.length ? median(nodeRuns) : null,
+				nodeMissing: nodeMissing ?? rawError,
+				raw: null,
+				rawError,
+				ratio: null,
+				targets: {},
+			});
+			continue;
+		}
+		const raw = median(rawRuns);
+		const node = nodeMissing || !nodeRuns.length ? null : median(nodeRuns);
+		const partial: Omit<ScenarioResult, 'targets'> = {
+			name: scenario.name,
+			description: scenario.description,
+			size,
+			concurrency: opts.concurrency,
+			node,
+			...(node ? {} : { nodeMissing: nodeMissing ?? 'node not available' }),
+			raw,
+			ratio: node ? Number((node.wallMs / raw.wallMs).toFixed(3)) : null,
+		};
+		const result: ScenarioResult = {
+			...partial,
+			targets: scenario.targets(partial, { node: node?.extra, raw: raw.extra }),
+		};
+		results.scenarios.push(result);
+		process.stderr.write(
+			`${scenario.name}: node ${node ? `${node.wallMs} ms` : `missing (${nodeMissing})`}, raw ${raw.wallMs} ms` +
+				`${result.ratio !== null ? `, ratio ${result.ratio}` : ''}\n`,
+		);
+	}
+	results.loadAverageAfter = loadavg().map((l) => Number(l.toFixed(2)));
+	const table = markdown(results);
+	writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, '\t')}\n`);
+	writeFileSync(join(__dirname, 'results.md'), table);
+	process.stdout.write(`${table}\n`);
+	process.stderr.write(`bench: ${((performance.now() - totalStart) / 1000).toFixed(1)} s; wrote bench/results.json and bench/results.md\n`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+		process.exit(1);
+	},
+);
