@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs n8n (the real product, used by the end-to-end tests) into a cache outside the repository,
+# once: ~/.cache/n8n-nodes-vtigercrm/n8n-<version>. Prints the install directory on stdout.
+# A plain `npm install n8n` fails on this kind of machine (a prebuilt download of a kafka binding), so
+# scripts are skipped and the one native module n8n needs here (sqlite3) is built from source.
+set -euo pipefail
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+CACHE_DIR="${VTIGER_NODES_CACHE:-$HOME/.cache/n8n-nodes-vtigercrm}"
+DIR="$CACHE_DIR/n8n-$N8N_VERSION"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+complete() { [ -f "$DIR/.complete" ] && [ -f "$DIR/node_modules/n8n/bin/n8n" ]; }
+if complete; then echo "$DIR"; exit 0; fi
+
+# npm and node-gyp must run under Node 24 (n8n's engines, sqlite3 headers).
+if [ -z "${NODE24_BIN:-}" ]; then exec bash "$HERE/node24.sh" bash "$0" "$@"; fi
+
+mkdir -p "$DIR"
+exec 9>"$DIR.lock"
+flock 9
+if complete; then echo "$DIR"; exit 0; fi
+start=$(date +%s)
+echo "n8n-install: installing n8n@$N8N_VERSION into $DIR (once; about 2 minutes, 2.9 GB)" >&2
+cd "$DIR"
+rm -f .complete
+[ -f package.json ] || echo '{ "name": "n8n-e2e-runtime", "private": true }' > package.json
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
+echo "n8n-install: building sqlite3 from source" >&2
+npm_config_build_from_source=true npm rebuild sqlite3 --loglevel=error >&2
+node -e "require('$DIR/node_modules/sqlite3')" >&2
+touch .complete
+echo "n8n-install: done in $(( $(date +%s) - start )) s" >&2
+echo "$DIR"
