@@ -7,5 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
   exit 0
 fi
-echo "ensure-deps: npm ci (first run on this clone)" >&2
-npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+echo "ensure-deps: npm install (first run on this clone)" >&2
+# npm ci refuses this lock file: npm 11 records the other platforms' optional bindings of some dev
+# tools without versions. npm install honours the locked versions all the same.
+npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2
