@@ -2,8 +2,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeProperties, INodeType, INodeTypeDescription, NodeConnectionType } from 'n8n-workflow';
 
 import { listSearch, loadOptions, resourceMapping } from './methods';
+import { customOperationResource } from './resources/customOperation';
 import { moduleResource } from './resources/module';
 import { recordResource } from './resources/record';
+import { sessionResource } from './resources/session';
+import { userResource } from './resources/user';
 import { DEFAULT_MAX_CONCURRENCY } from './shared/concurrency';
 import type { VtigerResource } from './shared/properties';
 import { routedRequest } from './shared/routing';
@@ -12,7 +15,7 @@ import { VTIGER_BASE_URL_EXPRESSION } from './shared/url';
 const MAIN: NodeConnectionType[] = [NodeConnectionTypes.Main];
 
 /** A resource is added with one import and one entry here. */
-const resources: VtigerResource[] = [recordResource, moduleResource];
+const resources: VtigerResource[] = [recordResource, moduleResource, userResource, sessionResource, customOperationResource];
 
 const resourcePicker: INodeProperties = {
 	displayName: 'Resource',

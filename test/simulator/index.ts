@@ -181,6 +181,7 @@ export class Simulator {
 	private sockets = new Set<Socket>();
 	private hanging = new Set<ServerResponse>();
 	private queue: Array<{ kind: FaultKind; operation?: string }> = [];
+	private extensions = new Map<string, { method: 'GET' | 'POST'; handler: (params: Record<string, string>, user: SimUser) => unknown }>();
 
 	constructor(private options: SimulatorOptions = {}) {
 		this.profile = options.profile ?? 'positional';
@@ -223,6 +224,18 @@ export class Simulator {
 		this.baseUrl = `http://127.0.0.1:${port}`;
 		this.url = `${this.baseUrl}/webservice.php`;
 		return this;
+	}
+
+	/**
+	 * Registers an extension operation, as vtws_addWebserviceOperation does (seeds/003: gettranslation):
+	 * the handler gets the parameters of its method only; a thrown WsError becomes Vtiger's error envelope.
+	 */
+	registerOperation(
+		name: string,
+		method: 'GET' | 'POST',
+		handler: (params: Record<string, string>, user: SimUser) => unknown,
+	): void {
+		this.extensions.set(name.toLowerCase(), { method, handler });
 	}
 
 	setProfile(p: Profile): void {
@@ -364,9 +377,10 @@ export class Simulator {
 		entry: RequestLogEntry,
 	): Reply {
 		// an unknown or missing operation ends in a PHP fatal error (02_auth_session #21, #22)
-		if (!opName || !OPERATIONS[opName]) return EMPTY_500;
+		const extension = opName ? this.extensions.get(opName) : undefined;
+		if (!opName || (!OPERATIONS[opName] && !extension)) return EMPTY_500;
 		if (request.format !== undefined && request.format !== 'json') return { ...EMPTY_500, contentType: 'application/json' };
-		const reg = OPERATIONS[opName];
+		const reg = OPERATIONS[opName] ?? { method: extension!.method, prelogin: false };
 		let sessionName: string | null = request.sessionName ?? null;
 		if (sessionName === '' || sessionName === 'null') sessionName = null;
 		const ctx: OpContext = {
@@ -400,6 +414,7 @@ export class Simulator {
 			if (opName === 'getchallenge' && ctx.params.username) entry.userName = ctx.params.username;
 			if (this.profile === 'stock-8.3-php8' && STOCK_CRASHES.has(opName)) return EMPTY_500;
 			if (this.profile !== 'salesplatform' && STOCK_RESTRICTED.has(opName)) throw new PlainText();
+			if (extension) return json({ success: true, result: extension.handler(ctx.params, ctx.user as SimUser) });
 			const handler = (this.ops as unknown as Record<string, (c: OpContext) => unknown>)[opName];
 			if (typeof handler !== 'function') return EMPTY_500;
 			const result = handler.call(this.ops, ctx);

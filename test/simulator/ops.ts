@@ -864,7 +864,8 @@ export class Operations {
 		const type = ctx.params.relatedType ?? '';
 		const label = ctx.params.relatedLabel ?? '';
 		if (!this.relationOk(source, type, label)) throw new WsError('UNKOWN_ENTITY', 'Relation specified is incorrect');
-		return this.related(source, type, label).map((r) => this.store.output(r, { label: false, listForm: true }));
+		// RetrieveRelated.php is vtws_query_related('SELECT * FROM ' . $relatedType, …): vtws_query's 100-row cap applies
+		return this.query_related({ ...ctx, params: { query: `SELECT * FROM ${type}`, id: ctx.params.id ?? '', relatedLabel: label } });
 	}
 
 	query_related(ctx: OpContext): unknown {

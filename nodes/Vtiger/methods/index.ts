@@ -1,3 +1,16 @@
-export * as loadOptions from './loadOptions';
-export * as listSearch from './listSearch';
-export * as resourceMapping from './resourceMapping';
+import { getConvertContactFields, getConvertOpportunityFields, getConvertOrganizationFields } from './convertLead';
+import * as baseListSearch from './listSearch';
+import * as baseLoadOptions from './loadOptions';
+import { getCurrencies, getProductsAndServices } from './products';
+import { getRelations, searchDocuments, searchLeads, searchRelatedRecords } from './relations';
+import * as baseResourceMapping from './resourceMapping';
+import { searchUsers } from './users';
+
+export const loadOptions = { ...baseLoadOptions, getRelations, getProductsAndServices, getCurrencies };
+export const listSearch = { ...baseListSearch, searchRelatedRecords, searchDocuments, searchLeads, searchUsers };
+export const resourceMapping = {
+	...baseResourceMapping,
+	getConvertOrganizationFields,
+	getConvertContactFields,
+	getConvertOpportunityFields,
+};

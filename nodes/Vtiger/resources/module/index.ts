@@ -1,13 +1,15 @@
 import { operationPicker } from '../../shared/properties';
 import type { VtigerResource } from '../../shared/properties';
+import { getRelatedModulesOption, getRelatedModulesProperties } from '../related/getRelatedModules';
 import { describeOption, describeProperties } from './describe';
 import { getAllModulesOption, getAllModulesProperties, MODULE } from './getAll';
 
 export const moduleResource: VtigerResource = {
 	option: { name: 'Module', value: MODULE, description: 'The modules of the CRM and their fields' },
 	properties: [
-		operationPicker(MODULE, [describeOption, getAllModulesOption], 'getAll'),
+		operationPicker(MODULE, [describeOption, getAllModulesOption, getRelatedModulesOption], 'getAll'),
 		...getAllModulesProperties,
 		...describeProperties,
+		...getRelatedModulesProperties,
 	],
 };

@@ -3,12 +3,13 @@ import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INo
 import { fieldDisplayName, missingMandatory } from '../../shared/fields';
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
 import { pairWithInput } from '../../shared/output';
+import { addLineItems, createWithLineItemsErrors } from '../lineItems/lineItems';
 import { fieldsMapper } from './common';
 import { elementFromMapper } from './values';
 
 async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const description = await describeForOperation(this, 'createable');
-	const element = elementFromMapper(this, description);
+	const element = await addLineItems(this, description, elementFromMapper(this, description), 'create');
 	const missing = missingMandatory(description, element);
 	if (missing.length) {
 		throw inputError(
@@ -33,6 +34,7 @@ export const createOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'create' } },
 		send: { paginate: true, preSend: [sendCreate] },
 		output: { postReceive: [pairWithInput] },
+		operations: { pagination: createWithLineItemsErrors },
 	},
 };
 

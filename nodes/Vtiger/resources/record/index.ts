@@ -2,31 +2,72 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { modulePicker, operationPicker } from '../../shared/properties';
 import type { VtigerResource } from '../../shared/properties';
+import { addRelatedOption, addRelatedProperties } from './addRelated';
 import { RECORD } from './common';
+import { convertLeadOption, convertLeadProperties } from './convertLead';
 import { createOption, createProperties } from './create';
 import { deleteOption, deleteProperties } from './delete';
+import { downloadFileOption, downloadFileProperties } from './downloadFile';
 import { getOption, getProperties } from './get';
 import { getAllOption, getAllProperties } from './getAll';
 import { getChangesOption, getChangesProperties } from './getChanges';
+import { getRelatedOption, getRelatedProperties } from './getRelated';
+import { getWithLineItemsOption, getWithLineItemsProperties } from './getWithLineItems';
+import { lineItemsProperties } from '../lineItems/lineItems';
 import { queryOption, queryProperties } from './query';
+import { queryRelatedOption, queryRelatedProperties } from './queryRelated';
 import { replaceOption, replaceProperties } from './replace';
 import { updateOption, updateProperties } from './update';
 
 const properties: INodeProperties[] = [
 	operationPicker(
 		RECORD,
-		[createOption, deleteOption, getOption, getAllOption, getChangesOption, queryOption, replaceOption, updateOption],
+		[
+			createOption,
+			deleteOption,
+			getOption,
+			getAllOption,
+			getChangesOption,
+			queryOption,
+			replaceOption,
+			updateOption,
+			getRelatedOption,
+			queryRelatedOption,
+			addRelatedOption,
+			getWithLineItemsOption,
+			convertLeadOption,
+			downloadFileOption,
+		],
 		'get',
 	),
-	modulePicker(RECORD, ['create', 'delete', 'get', 'getAll', 'getChanges', 'replace', 'update']),
+	modulePicker(RECORD, [
+		'create',
+		'delete',
+		'get',
+		'getAll',
+		'getChanges',
+		'replace',
+		'update',
+		'getRelated',
+		'queryRelated',
+		'addRelated',
+		'getWithLineItems',
+	]),
 	...createProperties,
 	...getProperties,
 	...deleteProperties,
 	...updateProperties,
 	...replaceProperties,
+	...lineItemsProperties,
 	...getAllProperties,
 	...queryProperties,
 	...getChangesProperties,
+	...getRelatedProperties,
+	...queryRelatedProperties,
+	...addRelatedProperties,
+	...getWithLineItemsProperties,
+	...convertLeadProperties,
+	...downloadFileProperties,
 ];
 
 export const recordResource: VtigerResource = {

@@ -10,6 +10,7 @@ import { missingMandatory } from '../../shared/fields';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput } from '../../shared/output';
 import { vtigerApiRequest } from '../../shared/transport';
+import { addLineItems } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
 
@@ -20,7 +21,7 @@ import { elementFromMapper } from './values';
 async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const description = await describeForOperation(this, 'updateable');
 	const id = resolveRecordId(this, description);
-	const element: IDataObject = elementFromMapper(this, description);
+	const element: IDataObject = await addLineItems(this, description, elementFromMapper(this, description), 'update');
 	const missing = missingMandatory(description, element);
 	if (missing.length) {
 		const current = (await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) as IDataObject;

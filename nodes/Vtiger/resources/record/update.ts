@@ -2,6 +2,7 @@ import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INo
 
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput } from '../../shared/output';
+import { addLineItems } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
 
@@ -9,7 +10,7 @@ import { elementFromMapper } from './values';
 async function sendRevise(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const description = await describeForOperation(this, 'updateable');
 	const id = resolveRecordId(this, description);
-	const element = elementFromMapper(this, description);
+	const element = await addLineItems(this, description, elementFromMapper(this, description), 'update');
 	if (Object.keys(element).length === 0) {
 		throw inputError(this, 'Fields', 'add at least one field to change');
 	}

@@ -1,0 +1,123 @@
+import type {
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { completeRecordId, parseRecordUrl, prefixOf } from '../../shared/ids';
+import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
+import { jsonItems } from '../../shared/output';
+import { showFor } from '../../shared/properties';
+import { describeRelated, readRelation, relationPicker } from '../related/relation';
+import type { VtigerRelation } from '../related/relation';
+import { RECORD, recordLocator } from './common';
+
+async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRelation): Promise<string> {
+	const related = await describeRelated(ctx, relation);
+	const raw = ctx.getNodeParameter('relatedRecordId', '', { extractValue: false }) as INodeParameterResourceLocator | string;
+	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
+	if (!value) throw inputError(ctx, 'Related Record', 'enter the record to link');
+	const candidate = value.includes('?') ? parseRecordUrl(value)?.crmId : value;
+	const id = candidate === undefined ? undefined : completeRecordId(candidate, related.idPrefix);
+	if (!id) {
+		throw inputError(ctx, 'Related Record', `"${value}" is neither a Vtiger ID like ${related.idPrefix || '12'}x87, a number nor a link to a record`);
+	}
+	if (related.idPrefix && prefixOf(id) !== related.idPrefix) {
+		throw inputError(
+			ctx,
+			'Related Record',
+			`"${id}" is not a ${related.name} ID: the related list "${relation.label}" holds ${related.name} records (IDs ${related.idPrefix}x…)`,
+		);
+	}
+	return id;
+}
+
+async function sendAddRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const description = await describeForOperation(this, 'retrieveable');
+	const sourceRecordId = resolveRecordId(this, description);
+	const relation = await readRelation(this, description);
+	return setVtigerParams(requestOptions, 'add_related', {
+		sourceRecordId,
+		relatedRecordId: await relatedRecordId(this, relation),
+		relationIdLabel: relation.label,
+	});
+}
+
+/** Vtiger answers `{message: "successfull"}` (sic); the item also says what was linked. */
+async function linked(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const description = await describeForOperation(this);
+	const relation = await readRelation(this, description);
+	const link = {
+		id: resolveRecordId(this, description),
+		relatedId: await relatedRecordId(this, relation),
+		relatedModule: relation.module,
+		relationLabel: relation.label,
+	};
+	return jsonItems(
+		this,
+		items.map((item) => ({ ...link, ...item.json })),
+	);
+}
+
+export const addRelatedOption: INodePropertyOptions = {
+	name: 'Add Related',
+	value: 'addRelated',
+	action: 'Link a related record',
+	description: 'Add a record to one of a record\'s related lists (add_related)',
+	routing: {
+		request: { method: 'POST', body: { operation: 'add_related' } },
+		send: { paginate: true, preSend: [sendAddRelated] },
+		output: { postReceive: [linked] },
+	},
+};
+
+export const addRelatedProperties: INodeProperties[] = [
+	recordLocator(['addRelated']),
+	relationPicker(RECORD, ['addRelated']),
+	{
+		displayName: 'Related Record',
+		name: 'relatedRecordId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: showFor(RECORD, ['addRelated']),
+		description: 'The record to add to the related list',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a record…',
+				typeOptions: { searchListMethod: 'searchRelatedRecords', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12x87 or 87',
+				hint: 'A Vtiger ID like 12x87, or the number after the "x" (87)',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*(\\d+x)?\\d+\\s*$', errorMessage: 'Not a Vtiger ID: use 12x87 or 87' },
+					},
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://crm.example.com/index.php?module=Contacts&view=Detail&record=87',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '.*[?&]record=\\d+.*', errorMessage: 'Not a link to a CRM record (it needs record=…)' },
+					},
+				],
+			},
+		],
+	},
+];

@@ -1,0 +1,135 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeParameterResourceLocator,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { describeModule } from '../../shared/describe';
+import { completeRecordId, parseRecordUrl, prefixOf } from '../../shared/ids';
+import { inputError, setVtigerParams } from '../../shared/input';
+import { showFor } from '../../shared/properties';
+import { vtigerApiRequest } from '../../shared/transport';
+import { RECORD } from './common';
+
+const DOCUMENTS = 'Documents';
+
+async function documentId(ctx: IExecuteSingleFunctions): Promise<string> {
+	const description = await describeModule(ctx, DOCUMENTS, ctx.getItemIndex());
+	const raw = ctx.getNodeParameter('documentId', '', { extractValue: false }) as INodeParameterResourceLocator | string;
+	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
+	if (!value) throw inputError(ctx, 'Document', 'enter the document');
+	const candidate = value.includes('?') ? parseRecordUrl(value)?.crmId : value;
+	const id = candidate === undefined ? undefined : completeRecordId(candidate, description.idPrefix);
+	if (!id) throw inputError(ctx, 'Document', `"${value}" is neither a Document ID like ${description.idPrefix}x87, a number nor a link to a document`);
+	if (description.idPrefix && prefixOf(id) !== description.idPrefix) {
+		throw inputError(ctx, 'Document', `"${id}" is not a Document ID: Document IDs start with ${description.idPrefix}x`);
+	}
+	return id;
+}
+
+/**
+ * files_retrieve takes the id of the document's attachment (its `imageattachmentids`), not the
+ * document's own id, which answers RECORD_NOT_FOUND (07_other_ops_patched_8081.jsonl).
+ */
+async function sendFilesRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const id = await documentId(this);
+	const document = ((await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) ?? {}) as IDataObject;
+	const attachment = String(document.imageattachmentids ?? '')
+		.split(/[;,]/)
+		.map((part) => part.trim())
+		.find((part) => part !== '');
+	if (!attachment) {
+		const external = document.filelocationtype === 'E';
+		throw inputError(
+			this,
+			'Document',
+			external
+				? `document ${id} links to an external file (${String(document.filename ?? '')}), there is nothing stored in the CRM to download`
+				: `document ${id} has no file attached`,
+		);
+	}
+	return setVtigerParams(requestOptions, 'files_retrieve', { id: attachment });
+}
+
+/** `[{fileid, filename, filetype, filesize, filecontents (base64)}]` becomes binary data. */
+async function toBinary(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const property = String(this.getNodeParameter('binaryPropertyName', 'data') || 'data');
+	const id = await documentId(this);
+	const item = this.getItemIndex();
+	const output: INodeExecutionData[] = [];
+	for (const entry of items) {
+		const { filecontents, ...file } = entry.json;
+		const content = Buffer.from(String(filecontents ?? ''), 'base64');
+		const binary = await this.helpers.prepareBinaryData(
+			content,
+			String(file.filename ?? 'file'),
+			typeof file.filetype === 'string' && file.filetype !== '' ? file.filetype : undefined,
+		);
+		output.push({ json: { documentId: id, ...file }, binary: { [property]: binary }, pairedItem: { item } });
+	}
+	return output;
+}
+
+export const downloadFileOption: INodePropertyOptions = {
+	name: 'Download File',
+	value: 'downloadFile',
+	action: 'Download a document file',
+	description: 'Download the file of a Document into binary data (files_retrieve)',
+	routing: {
+		request: { method: 'GET', qs: { operation: 'files_retrieve' } },
+		send: { paginate: true, preSend: [sendFilesRetrieve] },
+		output: { postReceive: [toBinary] },
+	},
+};
+
+export const downloadFileProperties: INodeProperties[] = [
+	{
+		displayName: 'Document',
+		name: 'documentId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		displayOptions: showFor(RECORD, ['downloadFile']),
+		description: 'The document whose file to download',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a document…',
+				typeOptions: { searchListMethod: 'searchDocuments', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 15x154 or 154',
+				validation: [
+					{ type: 'regex', properties: { regex: '^\\s*(\\d+x)?\\d+\\s*$', errorMessage: 'Not a Vtiger ID: use 15x154 or 154' } },
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://crm.example.com/index.php?module=Documents&view=Detail&record=154',
+				validation: [
+					{ type: 'regex', properties: { regex: '.*[?&]record=\\d+.*', errorMessage: 'Not a link to a CRM record (it needs record=…)' } },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		displayOptions: showFor(RECORD, ['downloadFile']),
+		hint: 'The name of the output binary field to put the file in',
+	},
+];

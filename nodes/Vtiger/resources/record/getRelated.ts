@@ -1,0 +1,91 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { describeModule } from '../../shared/describe';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
+import { pairWithInput } from '../../shared/output';
+import { returnAllAndLimit } from '../../shared/properties';
+import { sendRoutedRequest } from '../../shared/routing';
+import { VTQL_PAGE_SIZE } from '../../shared/vtql';
+import { readRelation, relationPicker } from '../related/relation';
+import { relatedStatement } from '../related/query';
+import { RECORD, recordLocator } from './common';
+
+async function sendRetrieveRelated(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const description = await describeForOperation(this, 'retrieveable');
+	const id = resolveRecordId(this, description);
+	const relation = await readRelation(this, description);
+	return setVtigerParams(requestOptions, 'retrieve_related', {
+		id,
+		relatedType: relation.module,
+		relatedLabel: relation.label,
+	});
+}
+
+/**
+ * retrieve_related is `SELECT * FROM <module>` through vtws_query (RetrieveRelated.php), so it
+ * answers at most 100 records; the next pages come from query_related with `LIMIT offset, 100`.
+ */
+async function relatedPager(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', false) === true;
+	const max = returnAll ? Number.POSITIVE_INFINITY : Math.max(1, Number(this.getNodeParameter('limit', 50)));
+	const first = await sendRoutedRequest(this, requestData);
+	const items = first.slice(0, max);
+	if (first.length < VTQL_PAGE_SIZE || items.length >= max) return items;
+
+	const qs = (requestData.options.qs ?? {}) as IDataObject;
+	const related = await describeModule(this, String(qs.relatedType), this.getItemIndex());
+	let offset = first.length;
+	while (items.length < max) {
+		const count = Math.min(VTQL_PAGE_SIZE, max - items.length);
+		const page = await sendRoutedRequest(this, {
+			...requestData,
+			options: {
+				...requestData.options,
+				qs: {
+					operation: 'query_related',
+					query: relatedStatement(`SELECT * FROM ${related.name}`, related, { offset, count }),
+					id: qs.id,
+					relatedLabel: qs.relatedLabel,
+				},
+			},
+		});
+		items.push(...page);
+		if (page.length < count) break;
+		offset += count;
+	}
+	return items;
+}
+
+export const getRelatedOption: INodePropertyOptions = {
+	name: 'Get Related',
+	value: 'getRelated',
+	action: 'Get related records',
+	description: 'Records in one of a record\'s related lists (retrieve_related)',
+	routing: {
+		request: { method: 'GET', qs: { operation: 'retrieve_related' } },
+		send: { paginate: true, preSend: [sendRetrieveRelated] },
+		output: { postReceive: [pairWithInput] },
+		operations: { pagination: relatedPager },
+	},
+};
+
+export const getRelatedProperties: INodeProperties[] = [
+	recordLocator(['getRelated']),
+	relationPicker(RECORD, ['getRelated']),
+	...returnAllAndLimit(RECORD, ['getRelated']),
+];

@@ -1,0 +1,106 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { describeModule } from '../../shared/describe';
+import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
+import { pairWithInput } from '../../shared/output';
+import { showFor } from '../../shared/properties';
+import { sendRoutedRequest } from '../../shared/routing';
+import { VTQL_PAGE_SIZE } from '../../shared/vtql';
+import { relatedStatement, RelatedQueryError } from '../related/query';
+import { describeRelated, readRelation, relationPicker } from '../related/relation';
+import { RECORD, recordLocator } from './common';
+
+async function sendQueryRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const description = await describeForOperation(this, 'retrieveable');
+	const id = resolveRecordId(this, description);
+	const relation = await readRelation(this, description);
+	const related = await describeRelated(this, relation);
+	const query = String(this.getNodeParameter('relatedQuery', '') ?? '').trim();
+	if (!query) throw inputError(this, 'Query', `enter a query, e.g. SELECT * FROM ${related.name}`);
+	let statement: string;
+	try {
+		statement = relatedStatement(query, related);
+	} catch (error) {
+		if (error instanceof RelatedQueryError) throw inputError(this, 'Query', error.message);
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
+	}
+	return setVtigerParams(requestOptions, 'query_related', { query: statement, id, relatedLabel: relation.label });
+}
+
+/** Return All replaces the statement's LIMIT with `LIMIT offset, 100` pages (vtws_query answers 100 rows at most). */
+async function queryRelatedPager(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	if (this.getNodeParameter('returnAll', false) !== true) return await sendRoutedRequest(this, requestData);
+	const qs = (requestData.options.qs ?? {}) as IDataObject;
+	const query = String(qs.query ?? '');
+	const related = await describeModule(this, String(/\bFROM\s+(\S+)/i.exec(query)?.[1] ?? ''), this.getItemIndex());
+	const items: INodeExecutionData[] = [];
+	let offset = 0;
+	for (;;) {
+		let statement: string;
+		try {
+			statement = relatedStatement(query, related, { offset, count: VTQL_PAGE_SIZE });
+		} catch (error) {
+			if (error instanceof RelatedQueryError) throw inputError(this, 'Query', error.message);
+			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
+		}
+		const page = await sendRoutedRequest(this, {
+			...requestData,
+			options: { ...requestData.options, qs: { ...qs, query: statement } },
+		});
+		items.push(...page);
+		if (page.length < VTQL_PAGE_SIZE) break;
+		offset += VTQL_PAGE_SIZE;
+	}
+	return items;
+}
+
+export const queryRelatedOption: INodePropertyOptions = {
+	name: 'Query Related',
+	value: 'queryRelated',
+	action: 'Query related records',
+	description: 'Run a VTQL query over the records in one of a record\'s related lists (query_related)',
+	routing: {
+		request: { method: 'GET', qs: { operation: 'query_related' } },
+		send: { paginate: true, preSend: [sendQueryRelated] },
+		output: { postReceive: [pairWithInput] },
+		operations: { pagination: queryRelatedPager },
+	},
+};
+
+export const queryRelatedProperties: INodeProperties[] = [
+	recordLocator(['queryRelated']),
+	relationPicker(RECORD, ['queryRelated']),
+	{
+		displayName: 'Query',
+		name: 'relatedQuery',
+		type: 'string',
+		typeOptions: { rows: 3 },
+		required: true,
+		default: '',
+		placeholder: "SELECT id, lastname FROM Contacts WHERE lastname LIKE 'Sm%'",
+		hint: 'FROM the related list\'s module. The node writes WHERE in capitals and drops a closing ";", as query_related requires',
+		displayOptions: showFor(RECORD, ['queryRelated']),
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: showFor(RECORD, ['queryRelated']),
+		description: 'Whether to return all results or only up to a given limit',
+		hint: 'On: every matching record, in pages of 100 (the query\'s own LIMIT is replaced). Off: the query as written; Vtiger returns at most 100 records.',
+	},
+];

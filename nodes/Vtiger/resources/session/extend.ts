@@ -1,0 +1,26 @@
+import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
+
+import { jsonItems } from '../../shared/output';
+
+/** extendsession answers the session itself (`sessionName`, `userId` …): the session id stays out of the output. */
+async function extended(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return jsonItems(
+		this,
+		items.map((item) => {
+			const { sessionName: _session, sessionId: _id, ...rest } = item.json as IDataObject;
+			return { extended: true, ...rest };
+		}),
+	);
+}
+
+export const extendSessionOption: INodePropertyOptions = {
+	name: 'Extend',
+	value: 'extend',
+	action: 'Extend the session',
+	description: 'Keep the CRM session alive (extendsession)',
+	routing: {
+		request: { method: 'POST', body: { operation: 'extendsession' } },
+		send: { paginate: true },
+		output: { postReceive: [extended] },
+	},
+};

@@ -1,0 +1,68 @@
+import type {
+	DeclarativeRestApiSettings,
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { readMaxConcurrency, withCrmSlot } from '../../shared/concurrency';
+import { readVtigerResponse, resultToJsonItems } from '../../shared/envelope';
+import { failureFromThrown, isSessionFailure, vtigerApiError } from '../../shared/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
+import { secretsOf } from '../../shared/transport';
+import { normalizeBaseUrl, webserviceUrl } from '../../shared/url';
+
+/**
+ * logout reads the session to end from `sessionName` in the POST body (07_other_ops_patched_8081.jsonl),
+ * which the routed requests leave to the credential's query string; so it is sent here. It is not
+ * renewed and retried: a session that is already gone is what logging out wants. n8n keeps the
+ * ended session in the credential; the next request gets INVALID_SESSIONID and logs in once.
+ */
+async function logout(
+	this: IExecutePaginationFunctions,
+	_requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const item = this.getItemIndex();
+	const credentials = (await this.getCredentials(VTIGER_CREDENTIAL_TYPE, item)) as ICredentialDataDecryptedObject;
+	const session = String(credentials.sessionName ?? '');
+	const done = (json: IDataObject): INodeExecutionData[] => [{ json: { loggedOut: true, ...json }, pairedItem: { item } }];
+	if (!session) return done({ message: 'There was no open session' });
+
+	const request: IHttpRequestOptions = {
+		url: webserviceUrl(credentials.url),
+		method: 'POST',
+		body: new URLSearchParams({ operation: 'logout', sessionName: session }).toString(),
+		headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+	};
+	let outcome;
+	try {
+		const response = (await withCrmSlot(normalizeBaseUrl(credentials.url), readMaxConcurrency(this), async () =>
+			await this.helpers.httpRequestWithAuthentication.call(this, VTIGER_CREDENTIAL_TYPE, request),
+		)) as IN8nHttpFullResponse;
+		outcome = readVtigerResponse('logout', response.statusCode, response.body);
+	} catch (error) {
+		outcome = { ok: false as const, failure: failureFromThrown('logout', error) };
+	}
+	if (outcome.ok) return done(resultToJsonItems(outcome.result)[0] ?? {});
+	if (isSessionFailure(outcome.failure)) return done({ message: 'The session had already ended' });
+	throw vtigerApiError(this.getNode(), outcome.failure, { itemIndex: item, secrets: secretsOf(credentials, session) });
+}
+
+export const logoutOption: INodePropertyOptions = {
+	name: 'Log Out',
+	value: 'logout',
+	action: 'Log out of the CRM',
+	description: 'End the CRM session (logout); the next request logs in again',
+	routing: {
+		request: { method: 'POST', body: { operation: 'logout' } },
+		send: { paginate: true },
+		operations: { pagination: logout },
+	},
+};

@@ -1,0 +1,66 @@
+import type {
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { inputError, setVtigerParams } from '../../shared/input';
+import { jsonItems } from '../../shared/output';
+import { showFor } from '../../shared/properties';
+import { explainingRequest, missingHandlerHint } from '../customOperation/explain';
+import { readUserId, USER, userLocator } from './common';
+
+async function sendChangePassword(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	const id = readUserId(this, 'userId', 'User');
+	const newPassword = String(this.getNodeParameter('newPassword', '') ?? '');
+	if (!newPassword) throw inputError(this, 'New Password', 'enter the new password');
+	return setVtigerParams(requestOptions, 'changePassword', {
+		id,
+		oldPassword: String(this.getNodeParameter('oldPassword', '') ?? ''),
+		newPassword,
+		confirmPassword: newPassword,
+	});
+}
+
+/** `{message: "Changed password successfully"}`; the item names the user, never a password. */
+async function changed(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const id = readUserId(this, 'userId', 'User');
+	return jsonItems(this, items.map((item) => ({ id, ...item.json })));
+}
+
+export const changePasswordOption: INodePropertyOptions = {
+	name: 'Change Password',
+	value: 'changePassword',
+	action: 'Change a user\'s password',
+	description: 'Set a user\'s login password (changePassword)',
+	routing: {
+		request: { method: 'POST', body: { operation: 'changePassword' } },
+		send: { paginate: true, preSend: [sendChangePassword] },
+		output: { postReceive: [changed] },
+		operations: { pagination: explainingRequest({ plainText: missingHandlerHint('changePassword') }) },
+	},
+};
+
+export const changePasswordProperties: INodeProperties[] = [
+	userLocator(USER, ['changePassword'], 'userId', 'User', 'Whose password to change'),
+	{
+		displayName: 'Old Password',
+		name: 'oldPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		displayOptions: showFor(USER, ['changePassword']),
+		description: 'The current password. Administrators may leave it empty; other users must give it (INVALID_OLD_PASSWORD).',
+	},
+	{
+		displayName: 'New Password',
+		name: 'newPassword',
+		type: 'string',
+		typeOptions: { password: true },
+		required: true,
+		default: '',
+		displayOptions: showFor(USER, ['changePassword']),
+	},
+];

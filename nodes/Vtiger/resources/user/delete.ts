@@ -1,0 +1,45 @@
+import type {
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+import { inputError, setVtigerParams } from '../../shared/input';
+import { jsonItems } from '../../shared/output';
+import { explainingRequest, missingHandlerHint } from '../customOperation/explain';
+import { readUserId, USER, userLocator } from './common';
+
+function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string } {
+	const id = readUserId(ctx, 'userId', 'User');
+	const newOwnerId = readUserId(ctx, 'newOwnerId', 'Transfer Records To');
+	if (id === newOwnerId) throw inputError(ctx, 'Transfer Records To', 'choose another user than the one to delete');
+	return { id, newOwnerId };
+}
+
+async function sendDeleteUser(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	return setVtigerParams(requestOptions, 'deleteUser', { ...readIds(this) });
+}
+
+async function deleted(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	return jsonItems(this, items.map((item) => ({ ...readIds(this), ...item.json })));
+}
+
+export const deleteUserOption: INodePropertyOptions = {
+	name: 'Delete',
+	value: 'delete',
+	action: 'Delete a user',
+	description: 'Delete a user; another user inherits their records (deleteUser)',
+	routing: {
+		request: { method: 'POST', body: { operation: 'deleteUser' } },
+		send: { paginate: true, preSend: [sendDeleteUser] },
+		output: { postReceive: [deleted] },
+		operations: { pagination: explainingRequest({ plainText: missingHandlerHint('deleteUser') }) },
+	},
+};
+
+export const deleteUserProperties: INodeProperties[] = [
+	userLocator(USER, ['delete'], 'userId', 'User', 'The user to delete'),
+	userLocator(USER, ['delete'], 'newOwnerId', 'Transfer Records To', 'The user who becomes the owner of the deleted user\'s records'),
+];
