@@ -6,12 +6,14 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo, Socket } from 'node:net';
 import { SimClock } from './clock';
 import { Crash, PlainText, RESTRICTED, WsError } from './errors';
-import { FIXTURE } from './meta';
+import { FIXTURE, registerModuleMeta, unregisterModuleMeta } from './meta';
+import type { ModuleMeta, ModuleRegistration } from './meta';
 import { OpContext, Operations, OPERATIONS, Profile, STOCK_CRASHES, STOCK_RESTRICTED, UploadedFile } from './ops';
 import { seedRecords } from './seed';
 import { RecordStore, SimUser, Values } from './store';
 
 export type { Profile } from './ops';
+export type { FieldMeta, ModuleMeta, ModuleRegistration } from './meta';
 export { RecordStore } from './store';
 
 export interface SimulatorOptions {
@@ -236,6 +238,21 @@ export class Simulator {
 		handler: (params: Record<string, string>, user: SimUser) => unknown,
 	): void {
 		this.extensions.set(name.toLowerCase(), { method, handler });
+	}
+
+	/**
+	 * Registers an entity module (a module builder module like `Cars` with `cf_…` fields, or a recorded
+	 * module with other createable/updateable/deleteable flags): see registerModuleMeta in meta.ts.
+	 */
+	registerModule(meta: ModuleMeta, registration?: ModuleRegistration): void {
+		registerModuleMeta(meta, registration);
+		this.store.version++;
+	}
+
+	/** Undoes registerModule. */
+	unregisterModule(name: string): void {
+		unregisterModuleMeta(name);
+		this.store.version++;
 	}
 
 	setProfile(p: Profile): void {

@@ -161,3 +161,62 @@ export function defaultValue(f: FieldMeta): string | null {
 			return '';
 	}
 }
+
+export interface ModuleRegistration {
+	/** listtypes' `singular` (default: the label) */
+	singular?: string;
+	/** the record number field and its prefix, as Settings › Module Numbering sets them */
+	autonumber?: { field: string; prefix: string };
+}
+
+const replaced = new Map<string, { meta?: ModuleMeta; nonAdmin?: ModuleMeta; info?: ListTypes['information'][string]; autonumber?: { field: string; prefix: string } }>();
+
+/**
+ * Test hook: adds an entity module as the module builder creates it (or replaces one, e.g. to change its
+ * createable/updateable/deleteable flags) in the shared module tables, so describe, listtypes, create,
+ * retrieve, revise, update, delete, query and sync treat it like the recorded ones. The tables are shared
+ * by every simulator in the process (one jest file): undo it with unregisterModuleMeta.
+ */
+export function registerModuleMeta(meta: ModuleMeta, registration: ModuleRegistration = {}): void {
+	const name = meta.name;
+	if (!replaced.has(name)) {
+		replaced.set(name, {
+			meta: MODULES[name],
+			nonAdmin: FIXTURE.describeNonAdmin[name],
+			info: LISTTYPES.information[name],
+			autonumber: AUTONUMBER[name],
+		});
+	}
+	const previous = MODULES[name];
+	if (previous && BY_PREFIX[previous.idPrefix] === previous) delete BY_PREFIX[previous.idPrefix];
+	MODULES[name] = meta;
+	BY_PREFIX[meta.idPrefix] = meta;
+	FIELD_INDEX[name] = new Map(meta.fields.map((f) => [f.name, f]));
+	delete FIXTURE.describeNonAdmin[name];
+	if (!LISTTYPES.types.includes(name)) LISTTYPES.types.push(name);
+	LISTTYPES.information[name] = { isEntity: meta.isEntity, label: meta.label, singular: registration.singular ?? meta.label };
+	if (registration.autonumber) AUTONUMBER[name] = registration.autonumber;
+}
+
+/** Undoes registerModuleMeta: a recorded module gets its recorded describe back, a new one disappears. */
+export function unregisterModuleMeta(name: string): void {
+	const original = replaced.get(name);
+	if (!original) return;
+	replaced.delete(name);
+	const current = MODULES[name];
+	if (current && BY_PREFIX[current.idPrefix] === current) delete BY_PREFIX[current.idPrefix];
+	if (original.meta) {
+		MODULES[name] = original.meta;
+		BY_PREFIX[original.meta.idPrefix] = original.meta;
+		FIELD_INDEX[name] = new Map(original.meta.fields.map((f) => [f.name, f]));
+		if (original.nonAdmin) FIXTURE.describeNonAdmin[name] = original.nonAdmin;
+		if (original.info) LISTTYPES.information[name] = original.info;
+	} else {
+		delete MODULES[name];
+		delete FIELD_INDEX[name];
+		delete LISTTYPES.information[name];
+		LISTTYPES.types.splice(LISTTYPES.types.indexOf(name), 1);
+	}
+	if (original.autonumber) AUTONUMBER[name] = original.autonumber;
+	else delete AUTONUMBER[name];
+}

@@ -1,8 +1,9 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import type { VtigerField, VtigerModuleDescription } from '../shared/describe';
-import { describeModule, writableFields } from '../shared/describe';
+import { describeModule } from '../shared/describe';
 import { fieldDisplayName, n8nFieldType } from '../shared/fields';
+import { headerFields } from '../resources/lineItems/inventory';
 import { chosenModule } from './context';
 
 /** Reference and owner fields say which IDs they take, since the mapper has no hint line. */
@@ -42,11 +43,14 @@ async function mapperFields(ctx: ILoadOptionsFunctions, requireMandatory: boolea
 	const module = chosenModule(ctx);
 	if (!module) return { fields: [], emptyFieldsNotice: 'Choose a module first' };
 	const description = await describeModule(ctx, module);
-	const fields = writableFields(description).map((field) => toMapperField(description, field, requireMandatory));
+	const fields = headerFields(description).map((field) => toMapperField(description, field, requireMandatory));
 	return fields.length ? { fields } : { fields, emptyFieldsNotice: `${description.label} has no fields you can write` };
 }
 
-/** Create: every writable field of the module, mandatory ones required; read-only ones left out. */
+/**
+ * Create: every writable field of the module, mandatory ones required; read-only ones left out, and so are
+ * the line-level fields and computed totals of a module with line items (the Line Items parameters).
+ */
 export async function getCreateFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	return await mapperFields(this, true);
 }

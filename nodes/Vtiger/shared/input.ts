@@ -61,10 +61,12 @@ export async function describeForOperation(
 	if (!module) throw inputError(ctx, 'Module', 'choose a module');
 	const description = await describeModule(ctx, module, ctx.getItemIndex());
 	if (permission && description[permission] === false) {
+		const name = description.label === description.name ? description.name : `${description.label} (${description.name})`;
 		throw inputError(
 			ctx,
 			'Module',
-			`Vtiger does not allow you to ${PERMISSION_VERB[permission]} ${description.label} records (describe: ${permission} is false)`,
+			`${name} does not allow you to ${PERMISSION_VERB[permission]} records (its describe says ${permission}: false)`,
+			'Vtiger answers describe for the user of the credential: the CRM administrator grants create, edit and delete in that user\'s profile',
 		);
 	}
 	return description;

@@ -4,10 +4,12 @@ import type { VtigerModuleDescription } from '../../shared/describe';
 import { findField } from '../../shared/describe';
 import { FieldValueError, fieldDisplayName, toVtigerElement } from '../../shared/fields';
 import { inputError } from '../../shared/input';
+import { isLineItemField } from '../lineItems/inventory';
 
 /**
  * The field values of a write in Vtiger's formats. "Map Automatically" takes the input item's keys
- * that are fields of the module; "Map Each Field Below" refuses a field the module does not have.
+ * that are fields of the module, except those the Line Items parameters own (an item from Get carries
+ * the computed totals); "Map Each Field Below" refuses a field the module does not have and those.
  */
 export function elementFromMapper(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription): IDataObject {
 	const mode = ctx.getNodeParameter('columns.mappingMode', 'defineBelow') as string;
@@ -16,10 +18,19 @@ export function elementFromMapper(ctx: IExecuteSingleFunctions, description: Vti
 		const input = ctx.getInputData().json;
 		values = {};
 		for (const [key, value] of Object.entries(input)) {
-			if (findField(description, key)) values[key] = value;
+			if (findField(description, key) && !isLineItemField(description, key)) values[key] = value;
 		}
 	} else {
 		values = (ctx.getNodeParameter('columns.value', {}) ?? {}) as IDataObject;
+		const owned = Object.keys(values).find((key) => values[key] !== undefined && values[key] !== null && isLineItemField(description, key));
+		if (owned) {
+			const field = findField(description, owned);
+			throw inputError(
+				ctx,
+				`Fields › ${field ? fieldDisplayName(description, field) : owned}`,
+				`"${owned}" belongs to the line items of ${description.label}: use Line Items and Line Item Totals`,
+			);
+		}
 	}
 	try {
 		return toVtigerElement(description, values);
