@@ -1,0 +1,20 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+/** Scratch space of the suite (git-ignored): the packed tarball, n8n user folders, screenshots' sources. */
+export const e2eDir = path.join(repoRoot, '.e2e');
+export const stateFile = path.join(e2eDir, 'state.json');
+export const screenshotsDir = path.join(repoRoot, 'docs', 'screenshots');
+
+export interface E2eState {
+	/** Directory holding node_modules/n8n (the cached install). */
+	n8nDir: string;
+	/** Absolute path of the `npm pack` tarball of the built package. */
+	tarball: string;
+	packageName: string;
+}
+
+export function readState(): E2eState {
+	return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as E2eState;
+}
