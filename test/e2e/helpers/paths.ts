@@ -5,7 +5,14 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 /** Scratch space of the suite (git-ignored): the packed tarball, n8n user folders, screenshots' sources. */
 export const e2eDir = path.join(repoRoot, '.e2e');
 export const stateFile = path.join(e2eDir, 'state.json');
-export const screenshotsDir = path.join(repoRoot, 'docs', 'screenshots');
+/**
+ * The editor screenshots land in .e2e/screenshots on every run; with UPDATE_SCREENSHOTS=1 they replace the
+ * README's pictures in docs/screenshots.
+ */
+export const screenshotsDir =
+	process.env.UPDATE_SCREENSHOTS === '1'
+		? path.join(repoRoot, 'docs', 'screenshots')
+		: path.join(e2eDir, 'screenshots');
 
 export interface E2eState {
 	/** Directory holding node_modules/n8n (the cached install). */
