@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../simulator';
 import { openBrowser } from './helpers/browser';
 import { createContactWorkflow } from './helpers/demoWorkflows';
+import { loadExample } from './helpers/examples';
 import { N8n } from './helpers/n8n';
 import { screenshotsDir } from './helpers/paths';
 import {
@@ -32,12 +33,8 @@ describe('the packed package inside a started n8n 2.41.1', () => {
 	let sim: Simulator;
 	let n8n: N8n;
 	const credential = vtigerCredential('Vtiger account', { url: '', username: '', accessKey: '' });
-	const watchContacts = triggerWorkflow('New and changed contacts', credential, {
-		pollTimes: { item: [{ mode: 'everyMinute' }] },
-		module: 'Contacts',
-		events: ['created', 'updated'],
-		options: {},
-	});
+	// examples/watch-leads.json as a user imports it: Leads, created and updated, every minute
+	const watchLeads = loadExample('watch-leads.json', credential);
 	const testEvent = triggerWorkflow('Try the trigger', credential, {
 		pollTimes: { item: [{ mode: 'everyHour' }] },
 		module: 'Contacts',
@@ -52,8 +49,8 @@ describe('the packed package inside a started n8n 2.41.1', () => {
 		credential.data = credentialData({ url: sim.baseUrl, username: sim.admin.username, accessKey: sim.admin.accessKey });
 		n8n = await N8n.create('server');
 		await n8n.importCredentials([credential]);
-		await n8n.importWorkflows([watchContacts, testEvent, createContact]);
-		await n8n.publishWorkflow(watchContacts.id);
+		await n8n.importWorkflows([watchLeads, testEvent, createContact]);
+		await n8n.publishWorkflow(watchLeads.id);
 		await n8n.start();
 		await n8n.login();
 	});
@@ -138,21 +135,21 @@ describe('the packed package inside a started n8n 2.41.1', () => {
 		expect(JSON.stringify(items[0].json)).toContain('Testevent');
 	});
 
-	test('the activated trigger polls on its schedule and starts the workflow with a contact created in Vtiger', async () => {
-		const workflow = await n8n.rest<{ active: boolean; activeVersionId?: string | null }>('GET', `/workflows/${watchContacts.id}`);
+	test('the activated example trigger polls on its schedule and starts the workflow with a lead created in Vtiger', async () => {
+		const workflow = await n8n.rest<{ active: boolean; activeVersionId?: string | null }>('GET', `/workflows/${watchLeads.id}`);
 		expect(workflow.data.active).toBe(true);
 		// activation polled once (it set the cursor at Vtiger's "now"), so a record created now is a change
 		expect(sim.count('sync') + sim.count('query') + sim.count('getchallenge')).toBeGreaterThan(0);
-		const contact = sim.store.insert('Contacts', { firstname: 'Polled', lastname: 'Newcomer', email: 'newcomer@example.com' });
+		const lead = sim.store.insert('Leads', { firstname: 'Polled', lastname: 'Newcomer', company: 'Newcomer Ltd', email: 'newcomer@example.com' });
 		const list = await n8n.waitForExecutions(
-			watchContacts.id,
+			watchLeads.id,
 			(l) => l.some((e) => e.mode === 'trigger' && e.status === 'success'),
 			130000,
 		);
 		const execution = await n8n.getExecution(list.find((e) => e.mode === 'trigger' && e.status === 'success')!.id);
 		const items = execution.data.resultData.runData['Vtiger Trigger'][0].data?.main?.[0] ?? [];
 		const emitted = items.map((item) => JSON.stringify(item.json));
-		expect(emitted.filter((json) => json.includes(String(contact.id)))).toHaveLength(1);
+		expect(emitted.filter((json) => json.includes(String(lead.id)))).toHaveLength(1);
 		expect(emitted.join('\n')).toContain('Newcomer');
 		expect(emitted.join('\n')).toContain('created');
 	});

@@ -1,5 +1,15 @@
-/** npm run simulator -- --port 8099 [--profile stock-8.3-php8] [--seed] [--idle 1440] */
+/**
+ * npm run simulator -- --port 8099 [--profile stock-8.3-php8] [--seed] [--idle 1440] [--extensions]
+ * --extensions registers the seed article's extension operation `gettranslation` (POST: totranslate, a JSON
+ * list of labels; language, e.g. ru_ru; module), for trying the Custom Operation.
+ */
+import { WsError } from './errors';
 import { Profile, startSimulator } from './index';
+
+const TRANSLATIONS: Record<string, Record<string, string>> = {
+	ru_ru: { SINGLE_Contacts: 'Контакт', Contacts: 'Контакты', SINGLE_Leads: 'Обращение', Leads: 'Обращения' },
+	de_de: { SINGLE_Contacts: 'Person', Contacts: 'Personen', SINGLE_Leads: 'Lead', Leads: 'Leads' },
+};
 
 function arg(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
@@ -15,6 +25,19 @@ async function main(): Promise<void> {
 		seed: process.argv.includes('--seed'),
 		sessionIdleSeconds: arg('idle') ? Number(arg('idle')) : undefined,
 	});
+	if (process.argv.includes('--extensions')) {
+		sim.registerOperation('gettranslation', 'POST', (params) => {
+			let list: unknown = null;
+			try {
+				list = JSON.parse(params.totranslate ?? 'null');
+			} catch {
+				list = null;
+			}
+			if (!Array.isArray(list)) throw new WsError('INVALID_PARAMETER', 'totranslate must be a list');
+			const table = TRANSLATIONS[params.language ?? ''] ?? {};
+			return Object.fromEntries(list.map((key) => [String(key), table[String(key)] ?? String(key)]));
+		});
+	}
 	process.stdout.write(JSON.stringify({ url: sim.url, username: sim.admin.username, accessKey: sim.admin.accessKey }) + '\n');
 	const stop = () => void sim.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);

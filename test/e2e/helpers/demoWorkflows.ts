@@ -1,5 +1,5 @@
 import type { CredentialJson, WorkflowJson } from './n8n';
-import { byId, chainWorkflow, mapperValue, triggerWorkflow } from './workflow';
+import { byId, chainWorkflow, mapperValue } from './workflow';
 
 /** Create → Get → Update → Get Many (filter) → Query → Delete of one contact, chained by expressions. */
 export function contactLifecycleWorkflow(credential: CredentialJson, lastname: string): WorkflowJson {
@@ -84,18 +84,4 @@ export function createContactWorkflow(credential: CredentialJson): WorkflowJson 
 			},
 		},
 	]);
-}
-
-export function demoWorkflows(credential: CredentialJson): WorkflowJson[] {
-	return [
-		contactLifecycleWorkflow(credential, 'Lovelace'),
-		modulesWorkflow(credential),
-		createContactWorkflow(credential),
-		triggerWorkflow('New and changed contacts', credential, {
-			pollTimes: { item: [{ mode: 'everyMinute' }] },
-			module: 'Contacts',
-			events: ['created', 'updated'],
-			options: {},
-		}),
-	];
 }

@@ -155,9 +155,11 @@ export class N8n {
 
 	/** Runs an n8n CLI command in this user folder. */
 	async cli(args: string[], timeoutMs = 120000): Promise<CliResult> {
+		// its own task-runner broker port, so a CLI run can go alongside this folder's started server
+		const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
 		return await new Promise((resolve, reject) => {
 			// own process group: n8n starts a task-runner child that must go with it
-			const child = spawn(process.execPath, [this.bin, ...args], { env: this.env, cwd: this.userFolder, detached: true });
+			const child = spawn(process.execPath, [this.bin, ...args], { env, cwd: this.userFolder, detached: true });
 			let stdout = '';
 			let stderr = '';
 			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -312,6 +314,18 @@ export class N8n {
 	parseFlatted<T = unknown>(text: string): T {
 		const flatted = require(path.join(this.state.n8nDir, 'node_modules', 'flatted')) as { parse(s: string): unknown };
 		return flatted.parse(text) as T;
+	}
+
+	/** Activates (publishes) a workflow in the started server, as the editor's toggle does: it polls once right away. */
+	async activateWorkflow(id: string): Promise<void> {
+		const current = await this.rest<{ versionId: string }>('GET', `/workflows/${id}`);
+		if (current.status !== 200) throw new Error(`GET /rest/workflows/${id}: HTTP ${current.status}`);
+		const activated = await this.rest<{ active?: boolean; activeVersionId?: string | null }>('POST', `/workflows/${id}/activate`, {
+			versionId: current.data.versionId,
+		});
+		if (activated.status !== 200) {
+			throw new Error(`activating workflow ${id}: HTTP ${activated.status} ${JSON.stringify(activated.raw).slice(0, 1000)}`);
+		}
 	}
 
 	/** Full execution (with run data) through the REST API. */
