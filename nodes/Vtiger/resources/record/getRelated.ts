@@ -16,7 +16,7 @@ import { returnAllAndLimit } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
 import { VTQL_PAGE_SIZE } from '../../shared/vtql';
 import { readRelation, relationPicker } from '../related/relation';
-import { relatedStatement } from '../related/query';
+import { pageQueryRelated } from '../related/pager';
 import { RECORD, recordLocator } from './common';
 
 async function sendRetrieveRelated(
@@ -49,26 +49,8 @@ async function relatedPager(
 
 	const qs = (requestData.options.qs ?? {}) as IDataObject;
 	const related = await describeModule(this, String(qs.relatedType), this.getItemIndex());
-	let offset = first.length;
-	while (items.length < max) {
-		const count = Math.min(VTQL_PAGE_SIZE, max - items.length);
-		const page = await sendRoutedRequest(this, {
-			...requestData,
-			options: {
-				...requestData.options,
-				qs: {
-					operation: 'query_related',
-					query: relatedStatement(`SELECT * FROM ${related.name}`, related, { offset, count }),
-					id: qs.id,
-					relatedLabel: qs.relatedLabel,
-				},
-			},
-		});
-		items.push(...page);
-		if (page.length < count) break;
-		offset += count;
-	}
-	return items;
+	const target = { query: `SELECT * FROM ${related.name}`, id: qs.id, relatedLabel: qs.relatedLabel, related };
+	return [...items, ...(await pageQueryRelated(this, requestData, target, first.length, max - items.length))];
 }
 
 export const getRelatedOption: INodePropertyOptions = {

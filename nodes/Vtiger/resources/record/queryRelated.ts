@@ -15,7 +15,7 @@ import { describeForOperation, inputError, resolveRecordId, setVtigerParams } fr
 import { pairWithInput } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
-import { VTQL_PAGE_SIZE } from '../../shared/vtql';
+import { pageQueryRelated } from '../related/pager';
 import { relatedStatement, RelatedQueryError } from '../related/query';
 import { describeRelated, readRelation, relationPicker } from '../related/relation';
 import { RECORD, recordLocator } from './common';
@@ -46,25 +46,8 @@ async function queryRelatedPager(
 	const qs = (requestData.options.qs ?? {}) as IDataObject;
 	const query = String(qs.query ?? '');
 	const related = await describeModule(this, String(/\bFROM\s+(\S+)/i.exec(query)?.[1] ?? ''), this.getItemIndex());
-	const items: INodeExecutionData[] = [];
-	let offset = 0;
-	for (;;) {
-		let statement: string;
-		try {
-			statement = relatedStatement(query, related, { offset, count: VTQL_PAGE_SIZE });
-		} catch (error) {
-			if (error instanceof RelatedQueryError) throw inputError(this, 'Query', error.message);
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
-		}
-		const page = await sendRoutedRequest(this, {
-			...requestData,
-			options: { ...requestData.options, qs: { ...qs, query: statement } },
-		});
-		items.push(...page);
-		if (page.length < VTQL_PAGE_SIZE) break;
-		offset += VTQL_PAGE_SIZE;
-	}
-	return items;
+	const target = { query, id: qs.id, relatedLabel: qs.relatedLabel, related };
+	return await pageQueryRelated(this, requestData, target, 0, Number.POSITIVE_INFINITY);
 }
 
 export const queryRelatedOption: INodePropertyOptions = {
