@@ -1,22 +1,19 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
-	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { failureOf } from '../../shared/errors';
+import { explainingRequest } from '../../shared/explain';
+import type { ExplainFailure } from '../../shared/explain';
 import { inputError } from '../../shared/input';
 import { isKnownStockCrash, isRegisteredOperation } from '../../shared/operations';
 import { pairWithInput } from '../../shared/output';
 import { operationPicker, showFor } from '../../shared/properties';
 import type { VtigerResource } from '../../shared/properties';
-import { routedOperation, sendRoutedRequest } from '../../shared/routing';
+import { routedOperation } from '../../shared/routing';
 
 const CUSTOM = 'customOperation';
 const RESERVED_OPERATIONS = ['login', 'getchallenge'];
@@ -60,25 +57,13 @@ async function sendCustom(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 }
 
 /** An operation the CRM does not know ends in a PHP fatal error: HTTP 500 with an empty body (02_auth_session.jsonl). */
-async function sendExplained(
-	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
-	try {
-		return await sendRoutedRequest(this, requestData);
-	} catch (error) {
-		if (!(error instanceof NodeApiError)) throw new NodeOperationError(this.getNode(), error as Error);
-		const apiError: NodeApiError = error;
-		const operation = routedOperation(requestData);
-		const failure = failureOf(apiError);
-		if (failure?.kind === 'crash' && !isKnownStockCrash(operation)) {
-			apiError.description = isRegisteredOperation(operation)
-				? `Vtiger hit an unhandled PHP error running "${operation}": a parameter is missing or has a value the operation cannot handle. The CRM's PHP error log has the details.`
-				: `"${operation}" is not one of stock Vtiger's operations: Vtiger answers HTTP 500 with an empty body when an operation is not registered in vtiger_ws_operation (check its name and that the extension registering it is installed), or when it fails on the parameters given.`;
-		}
-		throw apiError;
-	}
-}
+const explainCustomFailure: ExplainFailure = (failure, requestData) => {
+	const operation = routedOperation(requestData);
+	if (failure.kind !== 'crash' || isKnownStockCrash(operation)) return undefined;
+	return isRegisteredOperation(operation)
+		? `Vtiger hit an unhandled PHP error running "${operation}": a parameter is missing or has a value the operation cannot handle. The CRM's PHP error log has the details.`
+		: `"${operation}" is not one of stock Vtiger's operations: Vtiger answers HTTP 500 with an empty body when an operation is not registered in vtiger_ws_operation (check its name and that the extension registering it is installed), or when it fails on the parameters given.`;
+};
 
 const callOption: INodePropertyOptions = {
 	name: 'Call',
@@ -89,7 +74,7 @@ const callOption: INodePropertyOptions = {
 		request: { method: 'POST', body: {} },
 		send: { paginate: true, preSend: [sendCustom] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: sendExplained },
+		operations: { pagination: explainingRequest(explainCustomFailure) },
 	},
 };
 

@@ -1,18 +1,13 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
-	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { VtigerModuleDescription } from '../../shared/describe';
-import { failureOf } from '../../shared/errors';
+import type { ExplainFailure } from '../../shared/explain';
 import { isRecordId } from '../../shared/ids';
 import { inputError } from '../../shared/input';
-import { sendRoutedRequest } from '../../shared/routing';
 import { vtigerApiRequest } from '../../shared/transport';
 import { hasLineItems } from './inventory';
 
@@ -205,24 +200,12 @@ export async function addLineItems(
 }
 
 /**
- * Create's request: Vtiger 8.3.0 refuses every inventory create with line items with
+ * Create's failures: Vtiger 8.3.0 refuses every inventory create with line items with
  * INVALID_ID_ATTRIBUTE (07_other_ops_*.jsonl, both lab servers), which says nothing by itself.
  */
-export async function createWithLineItemsErrors(
-	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
-	try {
-		return await sendRoutedRequest(this, requestData);
-	} catch (error) {
-		if (!(error instanceof NodeApiError)) throw new NodeOperationError(this.getNode(), error as Error);
-		const apiError: NodeApiError = error;
-		const failure = failureOf(apiError);
-		const body = String(typeof requestData.options.body === 'object' ? (requestData.options.body as IDataObject).element ?? '' : '');
-		if (failure?.code === 'INVALID_ID_ATTRIBUTE' && body.includes('"LineItems"')) {
-			apiError.description =
-				'Vtiger 8.3.0 refuses to create quotes, invoices, sales and purchase orders with line items through the webservice (INVALID_ID_ATTRIBUTE, a regression of that release; 7.x and SalesPlatform create them). Create the record in the CRM and add the lines with Update, or ask the administrator for the fix.';
-		}
-		throw apiError;
-	}
-}
+export const explainLineItemCreate: ExplainFailure = (failure, requestData) => {
+	const body = requestData.options.body;
+	const element = String(typeof body === 'object' && body !== null ? ((body as IDataObject).element ?? '') : '');
+	if (failure.code !== 'INVALID_ID_ATTRIBUTE' || !element.includes('"LineItems"')) return undefined;
+	return 'Vtiger 8.3.0 refuses to create quotes, invoices, sales and purchase orders with line items through the webservice (INVALID_ID_ATTRIBUTE, a regression of that release; 7.x and SalesPlatform create them). Create the record in the CRM and add the lines with Update, or ask the administrator for the fix.';
+};

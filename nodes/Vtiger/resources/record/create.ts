@@ -1,9 +1,10 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { fieldDisplayName, missingMandatory } from '../../shared/fields';
+import { explainingRequest } from '../../shared/explain';
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
 import { pairWithInput } from '../../shared/output';
-import { addLineItems, createWithLineItemsErrors } from '../lineItems/lineItems';
+import { addLineItems, explainLineItemCreate } from '../lineItems/lineItems';
 import { fieldsMapper } from './common';
 import { elementFromMapper } from './values';
 
@@ -34,7 +35,7 @@ export const createOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'create' } },
 		send: { paginate: true, preSend: [sendCreate] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: createWithLineItemsErrors },
+		operations: { pagination: explainingRequest(explainLineItemCreate) },
 	},
 };
 

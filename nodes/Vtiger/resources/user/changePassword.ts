@@ -9,7 +9,8 @@ import type {
 import { inputError, setVtigerParams } from '../../shared/input';
 import { jsonItems } from '../../shared/output';
 import { showFor } from '../../shared/properties';
-import { explainingRequest, missingHandlerHint } from '../customOperation/explain';
+import { explainingRequest } from '../../shared/explain';
+import { missingHandlerHint } from '../customOperation/explain';
 import { readUserId, USER, userLocator } from './common';
 
 async function sendChangePassword(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
@@ -39,7 +40,7 @@ export const changePasswordOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'changePassword' } },
 		send: { paginate: true, preSend: [sendChangePassword] },
 		output: { postReceive: [changed] },
-		operations: { pagination: explainingRequest({ plainText: missingHandlerHint('changePassword') }) },
+		operations: { pagination: explainingRequest(missingHandlerHint('changePassword')) },
 	},
 };
 

@@ -8,7 +8,8 @@ import type {
 
 import { inputError, setVtigerParams } from '../../shared/input';
 import { jsonItems } from '../../shared/output';
-import { explainingRequest, missingHandlerHint } from '../customOperation/explain';
+import { explainingRequest } from '../../shared/explain';
+import { missingHandlerHint } from '../customOperation/explain';
 import { readUserId, USER, userLocator } from './common';
 
 function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string } {
@@ -35,7 +36,7 @@ export const deleteUserOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'deleteUser' } },
 		send: { paginate: true, preSend: [sendDeleteUser] },
 		output: { postReceive: [deleted] },
-		operations: { pagination: explainingRequest({ plainText: missingHandlerHint('deleteUser') }) },
+		operations: { pagination: explainingRequest(missingHandlerHint('deleteUser')) },
 	},
 };
 
