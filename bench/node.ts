@@ -5,6 +5,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Harness } from '../test/harness';
+import { floorNodeTypes } from './floorNodes';
 import type { BenchSim } from './sim';
 import type { RunOutcome } from './types';
 
@@ -16,10 +17,21 @@ export interface NodeDriver {
 	getMany(h: NodeHarness, module: string, concurrency: number): Promise<RunOutcome>;
 	get(h: NodeHarness, id: string, concurrency: number): Promise<RunOutcome>;
 	poll(h: NodeHarness, module: string, staticData: IDataObject, startFrom?: string): Promise<{ count: number; staticData: IDataObject }>;
+	/** the n8n floor (bench/floorNodes.ts): the same work by bare nodes through the same engine path */
+	floor: {
+		createRecords(h: NodeHarness, module: string, elements: IDataObject[], concurrency: number): Promise<RunOutcome>;
+		getMany(h: NodeHarness, module: string, concurrency: number): Promise<RunOutcome>;
+		poll(h: NodeHarness, module: string, staticData: IDataObject, since?: number): Promise<{ count: number; staticData: IDataObject }>;
+	};
 }
 
-async function execute(h: NodeHarness, parameters: INodeParameters, items?: IDataObject[]): Promise<RunOutcome> {
-	const result = await h.runNode({ type: 'vtiger', parameters, items, continueOnFail: true });
+async function execute(
+	h: NodeHarness,
+	parameters: INodeParameters,
+	items?: IDataObject[],
+	type = 'vtiger',
+): Promise<RunOutcome> {
+	const result = await h.runNode({ type, parameters, items, continueOnFail: true });
 	if (result.error) {
 		// the run stopped: nothing it was given counts as done
 		return { items: 0, failedItems: items?.length ?? 1, error: result.error.message } as RunOutcome;
@@ -51,7 +63,12 @@ export async function loadNodeDriver(): Promise<{ driver: NodeDriver; missing: R
 	}
 	const driver: NodeDriver = {
 		harness: (sim) =>
-			createHarness({ baseUrl: sim.baseUrl, username: sim.admin.username, accessKey: sim.admin.accessKey }),
+			createHarness({
+				baseUrl: sim.baseUrl,
+				username: sim.admin.username,
+				accessKey: sim.admin.accessKey,
+				nodeTypes: floorNodeTypes(),
+			}),
 		createRecords: (h, module, elements, concurrency) =>
 			execute(
 				h,
@@ -81,6 +98,16 @@ export async function loadNodeDriver(): Promise<{ driver: NodeDriver; missing: R
 				'trigger',
 			);
 			return { count: out.items?.length ?? 0, staticData: out.staticData };
+		},
+		floor: {
+			createRecords: (h, module, elements, concurrency) =>
+				execute(h, { operation: 'create', module, maxConcurrency: concurrency }, elements, 'benchFloor'),
+			getMany: (h, module, concurrency) =>
+				execute(h, { operation: 'getAll', module, maxConcurrency: concurrency }, undefined, 'benchFloor'),
+			async poll(h, module, staticData, since) {
+				const out = await h.poll({ module, since: since ?? 0 }, staticData, 'trigger', { type: 'benchFloorTrigger' });
+				return { count: out.items?.length ?? 0, staticData: out.staticData };
+			},
 		},
 	};
 	return { driver, missing };

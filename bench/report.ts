@@ -16,11 +16,46 @@ function requests(side: SideResult | null): string {
 	return ops.map((op) => `${op} ${side.requests[op]}`).join(', ') || 'none';
 }
 
+const fmtRatio = (r: number | null | undefined) => (r === null || r === undefined ? '—' : `${r.toFixed(2)}x`);
+
 function targets(s: ScenarioResult): string {
 	if (!s.raw) return `not measured: ${s.rawError ?? ''}`;
-	return Object.entries(s.targets)
-		.map(([what, t]) => `${t.met ? '✅' : '❌ MISSED'} ${what}: want ${t.want}, got ${t.got ?? 'n/a'}`)
-		.join('<br>');
+	const lines = Object.entries(s.targets).map(
+		([what, t]) => `${t.met ? '✅' : '❌ MISSED'} ${what}: want ${t.want}, got ${t.got ?? 'n/a'}`,
+	);
+	// informational, not a target: what n8n itself costs for this work (bench/floorNodes.ts)
+	if (s.floor) lines.push(`ℹ️ node vs n8n floor: ${fmtRatio(s.floor.nodeVsFloor)} (raw vs n8n floor ${fmtRatio(s.floor.rawVsFloor)})`);
+	else if (s.floor === null) lines.push(`ℹ️ node vs n8n floor: not measured (${s.floorError ?? ''})`);
+	return lines.join('<br>');
+}
+
+function floorTable(r: BenchResults): string[] {
+	const rows = r.scenarios.filter((s) => s.floor !== undefined);
+	if (!rows.length) return [];
+	const lines = [
+		'',
+		'## n8n floor',
+		'',
+		'The same work by bare test-only nodes (`bench/floorNodes.ts`) through the same engine path and credential: ' +
+			'a declarative node (baseURL expression on the credential, one routing per operation, a pagination function ' +
+			'that only caps concurrency and calls `makeRoutingRequest`, output = `result`) and a programmatic poll ' +
+			'(`sync` pages through `httpRequestWithAuthentication`). No describe, envelope checks, session renewal or ' +
+			'error mapping. Informational: the targets stay relative to the raw client.',
+		'',
+		'| Scenario | Floor ms | Node/floor | Raw/floor | CPU ms floor | Floor requests | Logins | Max in flight | TCP connections |',
+		'|---|---:|---:|---:|---:|---|---:|---:|---:|',
+	];
+	for (const s of rows) {
+		const f = s.floor;
+		lines.push(
+			f
+				? `| ${s.name} | ${fmtMs(f.wallMs)} | ${fmtRatio(f.nodeVsFloor)} | ${fmtRatio(f.rawVsFloor)} | ${f.cpuMs} | ` +
+						`${requests(f)}${f.failedItems ? `; **${f.failedItems} failed items**` : ''}${f.items !== s.size ? `; **${f.items} items of ${s.size}**` : ''} | ` +
+						`${f.logins} | ${f.maxInFlight} | ${f.connections ?? '—'} |`
+				: `| ${s.name} | failed | — | — | — | ${s.floorError ?? ''} | — | — | — |`,
+		);
+	}
+	return lines;
 }
 
 export function markdown(r: BenchResults): string {
@@ -34,8 +69,8 @@ export function markdown(r: BenchResults): string {
 			`(the simulator runs in it too). ${r.date}, Node ${r.node}, load average ${r.loadAverage.join(' ')}` +
 			`${r.loadAverageAfter ? ` → ${r.loadAverageAfter.join(' ')}` : ''} on ${cpus().length} CPUs.`,
 		'',
-		'| Scenario | Node ms | Raw ms | Ratio | CPU ms node/raw | Node requests | Raw requests | Logins node/raw | Max in flight node/raw | TCP connections node/raw | Targets |',
-		'|---|---:|---:|---:|---:|---|---|---:|---:|---:|---|',
+		'| Scenario | Node ms | Raw ms | Ratio | n8n floor ms | Node/floor | CPU ms node/raw | Node requests | Raw requests | Logins node/raw | Max in flight node/raw | TCP connections node/raw | Targets |',
+		'|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---:|---|',
 	);
 	for (const s of r.scenarios) {
 		const n = s.node;
@@ -46,6 +81,8 @@ export function markdown(r: BenchResults): string {
 				n ? fmtMs(n.wallMs) : 'missing',
 				s.raw ? fmtMs(s.raw.wallMs) : 'failed',
 				s.ratio === null ? '—' : `${s.ratio.toFixed(2)}x`,
+				s.floor ? fmtMs(s.floor.wallMs) : s.floor === null ? 'failed' : '—',
+				fmtRatio(s.floor?.nodeVsFloor),
 				`${n ? n.cpuMs : '—'} / ${s.raw ? s.raw.cpuMs : '—'}`,
 				n ? requests(n) + (n.failedItems ? `; **${n.failedItems} failed items**` : '') : `missing: ${s.nodeMissing ?? ''}`,
 				s.raw
@@ -65,6 +102,7 @@ export function markdown(r: BenchResults): string {
 			.filter(([, t]) => !t.met)
 			.map(([what, t]) => `- ${s.name}: ${what} — want ${t.want}, got ${t.got ?? 'n/a'}`)),
 	);
-	lines.push('', missed.length ? `**Targets missed (${missed.length}):**\n${missed.join('\n')}` : '**Every target met.**', '');
+	lines.push('', missed.length ? `**Targets missed (${missed.length}):**\n${missed.join('\n')}` : '**Every target met.**');
+	lines.push(...floorTable(r), '');
 	return lines.join('\n');
 }

@@ -11,9 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { loadNodeDriver, type NodeDriver } from './node';
 import { RawClient } from './raw';
 import { markdown } from './report';
-import { contact, SCENARIOS, type RunContext, type Scenario } from './scenarios';
+import { contact, SCENARIOS, type RunContext, type Scenario, type Side } from './scenarios';
 import { countConnections, killEvery, requestsByOperation, startBenchSim } from './sim';
-import type { BenchResults, ScenarioResult, SideResult } from './types';
+import type { BenchResults, FloorResult, ScenarioResult, SideResult } from './types';
 
 interface Options {
 	quick: boolean;
@@ -58,15 +58,15 @@ const scaled = (n: number, quick: boolean) => (quick ? Math.max(1, Math.round(n 
 
 async function measureOnce(
 	scenario: Scenario,
-	side: 'node' | 'raw',
+	side: Side,
 	opts: Options,
 	driver?: NodeDriver,
 ): Promise<Measured> {
 	const sim = await startBenchSim(opts.latencyMs);
-	const ctx: RunContext = { sim, size: scaled(scenario.fullSize, opts.quick), concurrency: opts.concurrency, state: {} };
+	const ctx: RunContext = { sim, side, size: scaled(scenario.fullSize, opts.quick), concurrency: opts.concurrency, state: {} };
 	let raw: RawClient | undefined;
 	try {
-		if (side === 'node') {
+		if (side !== 'raw') {
 			ctx.driver = driver;
 			ctx.harness = driver!.harness(sim);
 		} else {
@@ -81,7 +81,8 @@ async function measureOnce(
 		const killer = scenario.killEvery ? killEvery(sim, scenario.killEvery) : undefined;
 		const cpu = process.cpuUsage();
 		const started = performance.now();
-		const out = side === 'node' ? await scenario.node(ctx) : await scenario.raw(ctx);
+		const out =
+			side === 'node' ? await scenario.node(ctx) : side === 'floor' ? await scenario.floor!(ctx) : await scenario.raw(ctx);
 		const wallMs = performance.now() - started;
 		const cpuUsed = process.cpuUsage(cpu);
 		killer?.stop();
@@ -123,6 +124,11 @@ function median(runs: Measured[]): SideResult {
 	};
 }
 
+function floorResult(floor: SideResult, node: SideResult | null, raw: SideResult): FloorResult {
+	const ratio = (a: number) => Number((a / floor.wallMs).toFixed(3));
+	return { ...floor, nodeVsFloor: node ? ratio(node.wallMs) : null, rawVsFloor: ratio(raw.wallMs) };
+}
+
 async function warmUp(driver: NodeDriver, missing: Record<string, string>, opts: Options): Promise<void> {
 	// the engine's first executions pay for module loading and JIT: keep that out of the numbers
 	const sim = await startBenchSim(0);
@@ -137,10 +143,19 @@ async function warmUp(driver: NodeDriver, missing: Record<string, string>, opts:
 			);
 			if (created.error) process.stderr.write(`warm-up: ${created.error}\n`);
 			await driver.getMany(h, 'Contacts', opts.concurrency);
+			const floorCreated = await driver.floor.createRecords(
+				h,
+				'Contacts',
+				Array.from({ length: 50 }, (_, i) => contact(i)),
+				opts.concurrency,
+			);
+			if (floorCreated.error) process.stderr.write(`warm-up (floor): ${floorCreated.error}\n`);
+			await driver.floor.getMany(h, 'Contacts', opts.concurrency);
 			const rec = sim.store.all('Contacts')[0];
 			for (let i = 0; i < 10; i++) await driver.get(h, rec.id as string, opts.concurrency);
 		}
 		if (!missing.vtigerTrigger) await driver.poll(h, 'Contacts', {});
+		await driver.floor.poll(h, 'Contacts', {}, sim.clock.now() - 86400);
 	} catch (error) {
 		process.stderr.write(`warm-up failed: ${(error as Error).message}\n`);
 	} finally {
@@ -172,12 +187,22 @@ async function main(): Promise<void> {
 		let nodeMissing: string | undefined = missing[scenario.nodeType];
 		const nodeRuns: Measured[] = [];
 		const rawRuns: Measured[] = [];
+		const floorRuns: Measured[] = [];
 		let rawError: string | undefined;
+		let floorError: string | undefined = scenario.floor && !driver ? 'the engine harness does not load' : undefined;
+		const sides: Side[] = scenario.floor ? ['node', 'raw', 'floor'] : ['node', 'raw'];
 		for (let run = 0; run < opts.runs; run++) {
-			// alternate which side goes first so neither always gets the warmer process
-			const order: Array<'node' | 'raw'> = run % 2 === 0 ? ['node', 'raw'] : ['raw', 'node'];
+			// rotate which side goes first so none always gets the warmer process
+			const order = sides.map((_, i) => sides[(i + run) % sides.length]);
 			for (const side of order) {
-				if (side === 'node') {
+				if (side === 'floor') {
+					if (floorError) continue;
+					try {
+						floorRuns.push(await measureOnce(scenario, 'floor', opts, driver));
+					} catch (error) {
+						floorError = `the floor run failed: ${(error as Error).message.split('\n')[0]}`;
+					}
+				} else if (side === 'node') {
 					if (nodeMissing || !driver) continue;
 					try {
 						nodeRuns.push(await measureOnce(scenario, 'node', opts, driver));
@@ -225,10 +250,18 @@ async function main(): Promise<void> {
 			...partial,
 			targets: scenario.targets(partial, { node: node?.extra, raw: raw.extra }),
 		};
+		if (scenario.floor) {
+			const floor = floorError || !floorRuns.length ? null : median(floorRuns);
+			result.floor = floor ? floorResult(floor, node, raw) : null;
+			if (!floor) result.floorError = floorError ?? 'no floor run';
+		}
 		results.scenarios.push(result);
+		const f = result.floor;
 		process.stderr.write(
 			`${scenario.name}: node ${node ? `${node.wallMs} ms` : `missing (${nodeMissing})`}, raw ${raw.wallMs} ms` +
-				`${result.ratio !== null ? `, ratio ${result.ratio}` : ''}\n`,
+				`${result.ratio !== null ? `, ratio ${result.ratio}` : ''}` +
+				`${f ? `; n8n floor ${f.wallMs} ms, node/floor ${f.nodeVsFloor ?? '—'}, raw/floor ${f.rawVsFloor}` : ''}` +
+				`${result.floorError ? `; floor failed: ${result.floorError}` : ''}\n`,
 		);
 	}
 	results.loadAverageAfter = loadavg().map((l) => Number(l.toFixed(2)));

@@ -9,11 +9,14 @@ import type { BenchSim } from './sim';
 import type { NodeDriver, NodeHarness } from './node';
 import type { RunOutcome, ScenarioResult, SideResult, Target } from './types';
 
+export type Side = 'node' | 'raw' | 'floor';
+
 export interface RunContext {
 	sim: BenchSim;
+	side: Side;
 	size: number;
 	concurrency: number;
-	/** present on the node side */
+	/** present on the node and floor sides */
 	driver?: NodeDriver;
 	harness?: NodeHarness;
 	/** present on the raw side */
@@ -40,6 +43,8 @@ export interface Scenario {
 	prepare(ctx: RunContext): Promise<void>;
 	node(ctx: RunContext): Promise<TimedOutcome>;
 	raw(ctx: RunContext): Promise<TimedOutcome>;
+	/** the n8n floor (bench/floorNodes.ts): the same work by a bare node through the same engine path */
+	floor?(ctx: RunContext): Promise<TimedOutcome>;
 	/** untimed, after the counts were taken: measures more (e.g. an idle poll) into `extra` */
 	after?(ctx: RunContext): Promise<Record<string, number>>;
 	targets(r: Omit<ScenarioResult, 'targets'>, extra: { node?: Record<string, number>; raw?: Record<string, number> }): Record<string, Target>;
@@ -86,6 +91,19 @@ const createScenario = (name: string, description: string, killEvery?: number): 
 		);
 		return { ...out, extra: { written: ctx.sim.store.count('Contacts') - (ctx.state.before as number) } };
 	},
+	...(killEvery
+		? {}
+		: {
+				async floor(ctx: RunContext): Promise<TimedOutcome> {
+					const out = await ctx.driver!.floor.createRecords(
+						ctx.harness!,
+						'Contacts',
+						ctx.state.elements as IDataObject[],
+						ctx.concurrency,
+					);
+					return { ...out, extra: { written: ctx.sim.store.count('Contacts') - (ctx.state.before as number) } };
+				},
+			}),
 	async raw(ctx) {
 		const elements = ctx.state.elements as IDataObject[];
 		let failed = 0;
@@ -137,6 +155,9 @@ export const SCENARIOS: Scenario[] = [
 		async node(ctx) {
 			return await ctx.driver!.getMany(ctx.harness!, 'Contacts', ctx.concurrency);
 		},
+		async floor(ctx) {
+			return await ctx.driver!.floor.getMany(ctx.harness!, 'Contacts', ctx.concurrency);
+		},
 		async raw(ctx) {
 			const rows = await ctx.raw!.queryAll('Contacts');
 			return { items: rows.length, failedItems: 0 };
@@ -176,8 +197,17 @@ export const SCENARIOS: Scenario[] = [
 			ctx.state.staticData = drained.staticData;
 			return { items: drained.count, failedItems: 0 };
 		},
+		async floor(ctx) {
+			const drained = await ctx.driver!.floor.poll(ctx.harness!, 'Contacts', {}, ctx.state.cursor as number);
+			ctx.state.staticData = drained.staticData;
+			return { items: drained.count, failedItems: 0 };
+		},
 		async after(ctx) {
 			ctx.sim.clearLog();
+			if (ctx.side === 'floor') {
+				const idle = await ctx.driver!.floor.poll(ctx.harness!, 'Contacts', ctx.state.staticData as IDataObject);
+				return { idlePollRequests: ctx.sim.log.length, idlePollItems: idle.count };
+			}
 			if (ctx.driver) {
 				const idle = await ctx.driver.poll(ctx.harness!, 'Contacts', ctx.state.staticData as IDataObject);
 				return { idlePollRequests: ctx.sim.log.length, idlePollItems: idle.count };

@@ -33,6 +33,17 @@ export interface SideResult {
 	error?: string;
 }
 
+/**
+ * The n8n floor: the same work by bare test-only nodes (bench/floorNodes.ts) through the same engine
+ * path and credential as the node: what any node costs in n8n. Informational, not a target.
+ */
+export interface FloorResult extends SideResult {
+	/** node wall / floor wall (null when the node did not run) */
+	nodeVsFloor: number | null;
+	/** raw wall / floor wall */
+	rawVsFloor: number | null;
+}
+
 export interface ScenarioResult {
 	name: string;
 	description: string;
@@ -46,6 +57,10 @@ export interface ScenarioResult {
 	rawError?: string;
 	ratio: number | null;
 	targets: Record<string, Target>;
+	/** scenarios 1–3: the n8n floor side (absent when the scenario has none, null when it failed) */
+	floor?: FloorResult | null;
+	/** why the floor side could not run */
+	floorError?: string;
 }
 
 export interface BenchResults {
