@@ -72,31 +72,45 @@ export async function describeForOperation(
 	return description;
 }
 
-/** The `recordId` resource locator as a full Vtiger id of the chosen module. */
-export function resolveRecordId(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription): string {
-	const raw = ctx.getNodeParameter('recordId', '', { extractValue: false }) as
+/** Which resource locator to read, and how its errors name it. */
+export interface RecordLocatorRead {
+	/** The parameter's name (default `recordId`). */
+	parameter?: string;
+	/** The parameter's display name in errors (default `Record`). */
+	label?: string;
+	/** What one record of the module is called in errors (default: the module's name). */
+	noun?: string;
+	/** Why an id of another module does not fit (default: which prefix the module's ids have). */
+	wrongModule?: (id: string) => string;
+}
+
+/** A record resource locator (By ID: `12x87` or `87`; By URL; From List) as a full Vtiger id of `description`'s module. */
+export function resolveRecordId(
+	ctx: IExecuteSingleFunctions,
+	description: VtigerModuleDescription,
+	read: RecordLocatorRead = {},
+): string {
+	const label = read.label ?? 'Record';
+	const noun = read.noun ?? description.name;
+	const raw = ctx.getNodeParameter(read.parameter ?? 'recordId', '', { extractValue: false }) as
 		| INodeParameterResourceLocator
 		| string;
 	const mode = typeof raw === 'object' && raw !== null ? raw.mode : 'id';
 	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
-	if (!value) throw inputError(ctx, 'Record', 'enter the record');
+	if (!value) throw inputError(ctx, label, `enter the ${label.toLowerCase()}`);
 	let candidate = value;
 	if (mode === 'url' || value.includes('?')) {
 		const parsed = parseRecordUrl(value);
 		if (!parsed) {
 			throw inputError(
 				ctx,
-				'Record',
+				label,
 				`"${value}" is not a link to a CRM record`,
 				'Copy the address of the record\'s page in Vtiger, e.g. https://crm.example.com/index.php?module=Contacts&view=Detail&record=87',
 			);
 		}
 		if (parsed.module && parsed.module !== description.name) {
-			throw inputError(
-				ctx,
-				'Record',
-				`the link points to a ${parsed.module} record, not to ${description.name}`,
-			);
+			throw inputError(ctx, label, `the link points to a ${parsed.module} record, not to ${description.name}`);
 		}
 		candidate = parsed.crmId;
 	}
@@ -104,15 +118,15 @@ export function resolveRecordId(ctx: IExecuteSingleFunctions, description: Vtige
 	if (!id) {
 		throw inputError(
 			ctx,
-			'Record',
+			label,
 			`"${value}" is neither a Vtiger ID like ${description.idPrefix || '12'}x87 nor a number`,
 		);
 	}
 	if (description.idPrefix && prefixOf(id) !== description.idPrefix) {
 		throw inputError(
 			ctx,
-			'Record',
-			`"${id}" is not a ${description.name} ID: ${description.name} IDs start with ${description.idPrefix}x`,
+			label,
+			read.wrongModule?.(id) ?? `"${id}" is not a ${noun} ID: ${noun} IDs start with ${description.idPrefix}x`,
 		);
 	}
 	return id;

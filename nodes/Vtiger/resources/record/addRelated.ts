@@ -2,13 +2,11 @@ import type {
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
-	INodeParameterResourceLocator,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { completeRecordId, parseRecordUrl, prefixOf } from '../../shared/ids';
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { jsonItems } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { describeRelated, readRelation, relationPicker } from '../related/relation';
@@ -17,22 +15,12 @@ import { RECORD, recordLocator } from './common';
 
 async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRelation): Promise<string> {
 	const related = await describeRelated(ctx, relation);
-	const raw = ctx.getNodeParameter('relatedRecordId', '', { extractValue: false }) as INodeParameterResourceLocator | string;
-	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
-	if (!value) throw inputError(ctx, 'Related Record', 'enter the record to link');
-	const candidate = value.includes('?') ? parseRecordUrl(value)?.crmId : value;
-	const id = candidate === undefined ? undefined : completeRecordId(candidate, related.idPrefix);
-	if (!id) {
-		throw inputError(ctx, 'Related Record', `"${value}" is neither a Vtiger ID like ${related.idPrefix || '12'}x87, a number nor a link to a record`);
-	}
-	if (related.idPrefix && prefixOf(id) !== related.idPrefix) {
-		throw inputError(
-			ctx,
-			'Related Record',
+	return resolveRecordId(ctx, related, {
+		parameter: 'relatedRecordId',
+		label: 'Related Record',
+		wrongModule: (id) =>
 			`"${id}" is not a ${related.name} ID: the related list "${relation.label}" holds ${related.name} records (IDs ${related.idPrefix}x…)`,
-		);
-	}
-	return id;
+	});
 }
 
 async function sendAddRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

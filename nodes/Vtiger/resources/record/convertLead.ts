@@ -3,7 +3,6 @@ import type {
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
-	INodeParameterResourceLocator,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
@@ -11,8 +10,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { describeModule } from '../../shared/describe';
 import { FieldValueError, toVtigerElement } from '../../shared/fields';
-import { completeRecordId, parseRecordUrl, prefixOf } from '../../shared/ids';
-import { inputError, setVtigerParams } from '../../shared/input';
+import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { jsonItems } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { vtigerApiRequest } from '../../shared/transport';
@@ -26,20 +24,6 @@ const TARGETS = [
 	{ module: 'Potentials', toggle: 'createOpportunity', fields: 'opportunityFields', title: 'Opportunity', key: 'opportunityId' },
 ] as const;
 
-async function leadId(ctx: IExecuteSingleFunctions): Promise<string> {
-	const description = await describeModule(ctx, 'Leads', ctx.getItemIndex());
-	const raw = ctx.getNodeParameter('leadId', '', { extractValue: false }) as INodeParameterResourceLocator | string;
-	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
-	if (!value) throw inputError(ctx, 'Lead', 'enter the lead');
-	const candidate = value.includes('?') ? parseRecordUrl(value)?.crmId : value;
-	const id = candidate === undefined ? undefined : completeRecordId(candidate, description.idPrefix);
-	if (!id) throw inputError(ctx, 'Lead', `"${value}" is neither a Lead ID like ${description.idPrefix}x87, a number nor a link to a lead`);
-	if (description.idPrefix && prefixOf(id) !== description.idPrefix) {
-		throw inputError(ctx, 'Lead', `"${id}" is not a Lead ID: Lead IDs start with ${description.idPrefix}x`);
-	}
-	return id;
-}
-
 async function entityValues(ctx: IExecuteSingleFunctions, module: string, parameter: string, title: string): Promise<IDataObject> {
 	const description = await describeModule(ctx, module, ctx.getItemIndex());
 	const values = (ctx.getNodeParameter(`${parameter}.value`, {}) ?? {}) as IDataObject;
@@ -49,6 +33,11 @@ async function entityValues(ctx: IExecuteSingleFunctions, module: string, parame
 		if (error instanceof FieldValueError) throw inputError(ctx, `${title} Fields › ${error.field}`, error.message);
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: ctx.getItemIndex() });
 	}
+}
+
+async function leadId(ctx: IExecuteSingleFunctions): Promise<string> {
+	const leads = await describeModule(ctx, 'Leads', ctx.getItemIndex());
+	return resolveRecordId(ctx, leads, { parameter: 'leadId', label: 'Lead', noun: 'Lead' });
 }
 
 /**

@@ -3,14 +3,12 @@ import type {
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
 	INodeExecutionData,
-	INodeParameterResourceLocator,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { describeModule } from '../../shared/describe';
-import { completeRecordId, parseRecordUrl, prefixOf } from '../../shared/ids';
-import { inputError, setVtigerParams } from '../../shared/input';
+import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { showFor } from '../../shared/properties';
 import { vtigerApiRequest } from '../../shared/transport';
 import { RECORD } from './common';
@@ -18,17 +16,8 @@ import { RECORD } from './common';
 const DOCUMENTS = 'Documents';
 
 async function documentId(ctx: IExecuteSingleFunctions): Promise<string> {
-	const description = await describeModule(ctx, DOCUMENTS, ctx.getItemIndex());
-	const raw = ctx.getNodeParameter('documentId', '', { extractValue: false }) as INodeParameterResourceLocator | string;
-	const value = String((typeof raw === 'object' && raw !== null ? raw.value : raw) ?? '').trim();
-	if (!value) throw inputError(ctx, 'Document', 'enter the document');
-	const candidate = value.includes('?') ? parseRecordUrl(value)?.crmId : value;
-	const id = candidate === undefined ? undefined : completeRecordId(candidate, description.idPrefix);
-	if (!id) throw inputError(ctx, 'Document', `"${value}" is neither a Document ID like ${description.idPrefix}x87, a number nor a link to a document`);
-	if (description.idPrefix && prefixOf(id) !== description.idPrefix) {
-		throw inputError(ctx, 'Document', `"${id}" is not a Document ID: Document IDs start with ${description.idPrefix}x`);
-	}
-	return id;
+	const documents = await describeModule(ctx, DOCUMENTS, ctx.getItemIndex());
+	return resolveRecordId(ctx, documents, { parameter: 'documentId', label: 'Document', noun: 'Document' });
 }
 
 /**
