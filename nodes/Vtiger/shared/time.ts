@@ -1,4 +1,16 @@
+/**
+ * The one place that turns date-times into instants and back. Vtiger's webservice stores and answers
+ * date-times as UTC text without a zone and converts nothing (lab: config default_timezone 'UTC';
+ * `time_start` "10:00+01:00" written through `create` is stored literally in vtiger_activity); its web UI
+ * shows them in each user's zone.
+ */
+
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?$/;
+const VTIGER_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const VTIGER_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+const VTIGER_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+/** A time of day with an offset, e.g. `10:00+01:00`, `10:00:00Z` or `10:00+0100`. */
+const TIME_WITH_OFFSET = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /** Milliseconds the wall clock of `timeZone` is ahead of UTC at `epochMs`. */
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
@@ -17,30 +29,141 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
 	return wall - Math.floor(epochMs / 1000) * 1000;
 }
 
+/** `timeZone` when Intl knows it, else UTC. */
+function knownZone(timeZone: string | undefined): string {
+	if (!timeZone) return 'UTC';
+	try {
+		zoneOffsetMs(0, timeZone);
+		return timeZone;
+	} catch {
+		return 'UTC';
+	}
+}
+
+/** The instant a wall-clock time (given as if it were UTC) has in `timeZone`, DST gaps moved forward. */
+function wallToInstant(wallMs: number, timeZone: string): number {
+	const zone = knownZone(timeZone);
+	const first = wallMs - zoneOffsetMs(wallMs, zone);
+	return wallMs - zoneOffsetMs(first, zone);
+}
+
+function offsetMinutes(offset: string): number {
+	if (offset.toUpperCase() === 'Z') return 0;
+	const digits = offset.slice(1).replace(':', '');
+	const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0);
+	return offset.startsWith('-') ? -minutes : minutes;
+}
+
+/** A luxon DateTime (what n8n's dateTime fields give) without importing luxon. */
+function isLuxonDateTime(value: unknown): value is { toMillis(): number; isValid: boolean } {
+	return (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as { toMillis?: unknown }).toMillis === 'function' &&
+		'isValid' in value
+	);
+}
+
+/**
+ * The instant a user meant by a date-time: a luxon DateTime or Date as it is; epoch seconds or
+ * milliseconds; ISO text with an offset or `Z` at that offset; text without one (`2026-01-15 10:00`,
+ * `2026-01-15T10:00:00`, `2026-01-15`) as the wall clock of `timeZone` (the workflow's). Undefined when
+ * it is none of those.
+ */
+export function userDateTimeToInstant(value: unknown, timeZone: string): Date | undefined {
+	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
+	if (isLuxonDateTime(value)) return value.isValid ? new Date(value.toMillis()) : undefined;
+	if (typeof value === 'number') {
+		if (!Number.isFinite(value)) return undefined;
+		return new Date(value > 1e11 ? value : value * 1000);
+	}
+	const text = String(value ?? '').trim();
+	if (text === '') return undefined;
+	if (/^\d+$/.test(text)) return userDateTimeToInstant(Number(text), timeZone);
+	const local = LOCAL_DATE_TIME.exec(text);
+	if (local) {
+		const [, y, mo, d, h = '0', mi = '0', s = '0'] = local;
+		return new Date(wallToInstant(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)), timeZone));
+	}
+	const parsed = Date.parse(text.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T'));
+	return Number.isNaN(parsed) ? undefined : new Date(parsed);
+}
+
 /**
  * Epoch seconds of a user's "since": epoch seconds or milliseconds, an ISO date/time with a zone, or a
  * date/time without one, read in `timeZone` (the workflow's). Undefined when it is none of those.
  */
 export function toEpochSeconds(value: unknown, timeZone: string): number | undefined {
-	if (typeof value === 'number' && Number.isFinite(value)) {
-		return Math.floor(value > 1e11 ? value / 1000 : value);
+	const instant = userDateTimeToInstant(value, timeZone);
+	return instant ? Math.floor(instant.getTime() / 1000) : undefined;
+}
+
+/**
+ * A date-time Vtiger answered, as the UTC instant it is: `createdtime`/`modifiedtime`-style
+ * `yyyy-mm-dd hh:mm:ss`, or a date field with its time field (`date_start` + `time_start`,
+ * `due_date` + `time_end`). Undefined when there is no full date-time (an empty value, a date whose
+ * time is empty, or text of another shape).
+ */
+export function vtigerDateTimeToInstant(dateOrDateTime: unknown, time?: unknown): Date | undefined {
+	const text = String(dateOrDateTime ?? '').trim();
+	if (time !== undefined) {
+		const date = VTIGER_DATE.exec(text);
+		const clock = VTIGER_TIME.exec(String(time ?? '').trim());
+		if (!date || !clock) return undefined;
+		return new Date(
+			Date.UTC(Number(date[1]), Number(date[2]) - 1, Number(date[3]), Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)),
+		);
 	}
-	const text = String(value ?? '').trim();
-	if (/^\d+$/.test(text)) return toEpochSeconds(Number(text), timeZone);
-	const local = LOCAL_DATE_TIME.exec(text);
-	if (local) {
-		const [, y, mo, d, h = '0', mi = '0', s = '0'] = local;
-		const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-		let zone = 'UTC';
-		try {
-			zoneOffsetMs(wall, timeZone);
-			zone = timeZone;
-		} catch {
-			zone = 'UTC';
-		}
-		const first = wall - zoneOffsetMs(wall, zone);
-		return Math.floor((wall - zoneOffsetMs(first, zone)) / 1000);
+	const full = VTIGER_DATE_TIME.exec(text);
+	if (!full) return undefined;
+	const [, y, mo, d, h, mi, s = '0'] = full;
+	return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
+}
+
+const pad = (value: number): string => String(value).padStart(2, '0');
+
+export interface VtigerDateTimeText {
+	/** `yyyy-mm-dd` in UTC */
+	date: string;
+	/** `hh:mm:ss` in UTC */
+	time: string;
+	/** `yyyy-mm-dd hh:mm:ss` in UTC, the form of Vtiger's datetime fields */
+	dateTime: string;
+}
+
+/** An instant as Vtiger stores it: UTC text without a zone, whole and split into date and time. */
+export function instantToVtiger(instant: Date): VtigerDateTimeText {
+	const date = `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())}`;
+	const time = `${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())}:${pad(instant.getUTCSeconds())}`;
+	return { date, time, dateTime: `${date} ${time}` };
+}
+
+/** An instant as ISO 8601 with the offset of `timeZone` (UTC when unknown), e.g. `2026-01-15T10:00:00+01:00`. */
+export function instantToIso(instant: Date, timeZone: string): string {
+	const zone = knownZone(timeZone);
+	const offset = zoneOffsetMs(instant.getTime(), zone);
+	const wall = instantToVtiger(new Date(Math.floor(instant.getTime() / 1000) * 1000 + offset));
+	const minutes = Math.round(offset / 60000);
+	const sign = minutes < 0 ? '-' : '+';
+	const abs = Math.abs(minutes);
+	return `${wall.date}T${wall.time}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * The instant a date and a separate time of day mean (a Vtiger module that keeps them apart): the
+ * time's own offset (`10:00+01:00`), else the wall clock of `timeZone`. Undefined when either is
+ * unreadable.
+ */
+export function userDateAndTimeToInstant(date: string, time: string, timeZone: string): Date | undefined {
+	const day = VTIGER_DATE.exec(date.trim());
+	if (!day) return undefined;
+	const [y, mo, d] = [Number(day[1]), Number(day[2]) - 1, Number(day[3])];
+	const withOffset = TIME_WITH_OFFSET.exec(time.trim());
+	if (withOffset) {
+		const [, h, mi, s = '0', offset] = withOffset;
+		return new Date(Date.UTC(y, mo, d, Number(h), Number(mi), Number(s)) - offsetMinutes(offset) * 60000);
 	}
-	const parsed = Date.parse(text);
-	return Number.isNaN(parsed) ? undefined : Math.floor(parsed / 1000);
+	const clock = VTIGER_TIME.exec(time.trim());
+	if (!clock) return undefined;
+	return new Date(wallToInstant(Date.UTC(y, mo, d, Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)), timeZone));
 }
