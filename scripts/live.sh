@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The live suite (test/live) against the Vtiger lab of ../shared/lab (a real Vtiger CRM 8.3.0, two servers).
+#   bash scripts/live.sh available        exit 0 when ../shared/lab exists, else print why the suite is skipped
+#   bash scripts/live.sh setup            build or restart the lab (idempotent; ../shared/lab/setup.sh)
+#   bash scripts/live.sh run stock|positional [jest args…]
+#                                         npm run test:live against that server, with the second (non-admin)
+#                                         user and the server's PHP session folder, from $LAB_DIR/lab.env
+# Against your own CRM use npm run test:live with VTIGER_URL etc. (README, "Live tests against a real Vtiger").
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+LAB="${LIVE_LAB:-../shared/lab}"
+LAB_DIR="${LAB_DIR:-$HOME/.cache/vtiger-lab}"
+
+case "${1:-}" in
+available)
+	if [ -f "$LAB/setup.sh" ]; then exit 0; fi
+	echo "live suite skipped: ../shared/lab not found (the live suite needs a real Vtiger CRM; the lab's setup.sh" \
+		"builds one beside the repository; a public clone has none. Run it against your own CRM with" \
+		"VTIGER_URL, VTIGER_USERNAME, VTIGER_ACCESS_KEY and npm run test:live)"
+	exit 1
+	;;
+setup)
+	[ -f "$LAB/setup.sh" ] || { echo "no $LAB/setup.sh" >&2; exit 1; }
+	LAB_DIR="$LAB_DIR" bash "$LAB/setup.sh" </dev/null
+	;;
+run)
+	server="${2:-}"; shift 2 || true
+	[ -f "$LAB_DIR/lab.env" ] || { echo "no $LAB_DIR/lab.env: run bash scripts/live.sh setup first" >&2; exit 1; }
+	set -a; . "$LAB_DIR/lab.env"; set +a
+	case "$server" in
+	stock) url="$VT_URL_STOCK"; sessions="$VT_SESSION_DIR_STOCK" ;;
+	positional | pos) url="$VT_URL_POS"; sessions="$VT_SESSION_DIR_POS" ;;
+	*) echo "usage: scripts/live.sh run stock|positional [jest args]" >&2; exit 2 ;;
+	esac
+	echo "live suite against $url ($server)"
+	VTIGER_URL="$url" VTIGER_USERNAME="$VT_USER" VTIGER_ACCESS_KEY="$VT_ACCESSKEY" \
+		VTIGER_USERNAME2="$VT_USER2" VTIGER_ACCESS_KEY2="$VT_ACCESSKEY2" VTIGER_SESSION_DIR="$sessions" \
+		npm run test:live -- "$@"
+	;;
+*)
+	echo "usage: bash scripts/live.sh available|setup|run stock|positional [jest args]" >&2
+	exit 2
+	;;
+esac
