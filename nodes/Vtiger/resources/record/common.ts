@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, ResourceMapperTypeOptionsBase } from 'n8n-workflow';
 
 import { showFor } from '../../shared/properties';
 
@@ -58,7 +58,12 @@ export function recordLocator(operations: string[]): INodeProperties {
 }
 
 /** The fields of a write, described by the module's describe through a resource mapper. */
-export function fieldsMapper(operations: string[], method: string, addAllFields: boolean): INodeProperties {
+export function fieldsMapper(
+	operations: string[],
+	method: string,
+	addAllFields: boolean,
+	more: Partial<ResourceMapperTypeOptionsBase> = {},
+): INodeProperties {
 	return {
 		displayName: 'Fields',
 		name: 'columns',
@@ -76,6 +81,7 @@ export function fieldsMapper(operations: string[], method: string, addAllFields:
 				addAllFields,
 				multiKeyMatch: false,
 				supportAutoMap: true,
+				...more,
 			},
 		},
 	};

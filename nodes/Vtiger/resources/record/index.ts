@@ -18,6 +18,7 @@ import { queryOption, queryProperties } from './query';
 import { queryRelatedOption, queryRelatedProperties } from './queryRelated';
 import { replaceOption, replaceProperties } from './replace';
 import { updateOption, updateProperties } from './update';
+import { upsertOption, upsertProperties } from './upsert';
 
 const properties: INodeProperties[] = [
 	operationPicker(
@@ -37,6 +38,7 @@ const properties: INodeProperties[] = [
 			getWithLineItemsOption,
 			convertLeadOption,
 			downloadFileOption,
+			upsertOption,
 		],
 		'get',
 	),
@@ -52,6 +54,7 @@ const properties: INodeProperties[] = [
 		'queryRelated',
 		'addRelated',
 		'getWithLineItems',
+		'upsert',
 	]),
 	...createProperties,
 	...getProperties,
@@ -68,6 +71,7 @@ const properties: INodeProperties[] = [
 	...getWithLineItemsProperties,
 	...convertLeadProperties,
 	...downloadFileProperties,
+	...upsertProperties,
 ];
 
 export const recordResource: VtigerResource = {
