@@ -71,6 +71,36 @@ describe('listSearch searchRecords', () => {
 	});
 });
 
+describe('listSearch searchRecords: labels where describe names columns (issue 11, defect 3)', () => {
+	const search = async (module: string, filter?: string) =>
+		await h.listSearch('searchRecords', filter, undefined, { resource: 'record', operation: 'get', module });
+
+	test.each([
+		['Documents', 'notes_title'],
+		['HelpDesk', 'ticket_title'],
+	])('%s: the picker shows %s and searches by it although describe says "title"', async (module, field) => {
+		const extra = module === 'HelpDesk' ? { ticketstatus: 'Open' } : {};
+		const wanted = sim.store.insert(module, { [field]: 'Pickme alpha', ...extra });
+		sim.store.insert(module, { [field]: 'Other beta', ...extra });
+		const found = await search(module, 'pickme');
+		expect(found.results).toEqual([expect.objectContaining({ name: 'Pickme alpha', value: wanted.id })]);
+		expect(sim.log.find((e) => e.operation === 'query')?.params.query).toBe(
+			`SELECT ${field} FROM ${module} WHERE ${field} LIKE '%pickme%' LIMIT 0, 100;`,
+		);
+	});
+
+	test('every type lists its records without an error (ProductTaxes refuses SELECT id)', async () => {
+		const types = (await h.loadOptions('getModules', { resource: 'record', operation: 'get' })).map((o) => String(o.value));
+		expect(types.length).toBeGreaterThan(20);
+		for (const module of ['ProductTaxes', 'LineItem', 'Groups', 'Currency', ...types]) {
+			const listed = await search(module);
+			expect({ module, ok: Array.isArray(listed.results) }).toEqual({ module, ok: true });
+		}
+		const groups = await search('Groups', 'market');
+		expect(groups.results.map((r) => r.name)).toEqual(['Marketing Group']);
+	});
+});
+
 describe('resourceMapping', () => {
 	test('Contacts: mandatory fields required, read-only hidden, types and picklists mapped', async () => {
 		const { fields } = await h.resourceMapping('getCreateFields', { resource: 'record', operation: 'create', module: 'Contacts' });

@@ -19,7 +19,8 @@ export async function searchModuleRecords(
 	const text = (filter ?? '').trim();
 	const statement = buildSelect({
 		module: description.name,
-		fields: labelFields.length ? labelFields : ['id'],
+		// without label fields every column: ProductTaxes refuses even `SELECT id` (ACCESS_DENIED, lab)
+		fields: labelFields,
 		conditions: text
 			? labelFields.map((field) => ({ field, operator: 'LIKE' as const, value: `%${text}%` }))
 			: [],

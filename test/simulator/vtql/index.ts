@@ -97,7 +97,9 @@ interface Plan {
 
 function buildSql(parsed: VtqlParsed, module: VtqlModule): Plan {
 	const byName = new Map(module.fields.map((f) => [f.name, f]));
-	const known = (f: string): boolean => f === 'id' || byName.has(f);
+	// ProductTaxes, the one type whose describe has no `id`, refuses it too (lab: "Permission to access '.id.'")
+	const hasId = module.name !== 'ProductTaxes';
+	const known = (f: string): boolean => (f === 'id' && hasId) || byName.has(f);
 	const table = `vtiger_${module.name.toLowerCase()}`;
 	const ref = (f: string): string => (f === 'id' ? 'vtiger_crmentity.crmid' : `${table}.${f}`);
 	const star = parsed.columns.includes('*');
@@ -108,7 +110,7 @@ function buildSql(parsed: VtqlParsed, module: VtqlModule): Plan {
 	let output: string[] = [];
 	if (star) {
 		output = module.fields.map((f) => f.name);
-		if (!output.includes('id')) output.push('id');
+		if (!output.includes('id') && hasId) output.push('id');
 	} else if (!count) {
 		for (const c of parsed.columns) {
 			if (!known(c)) throw new Failure('ACCESS_DENIED', `Permission to access '.${c}.' attribute denied.`);

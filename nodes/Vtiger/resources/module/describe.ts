@@ -7,7 +7,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import type { VtigerField } from '../../shared/describe';
+import { labelFieldsOf } from '../../shared/describe';
+import type { VtigerField, VtigerModuleDescription } from '../../shared/describe';
 import { inputError, moduleParameter, setVtigerParams } from '../../shared/input';
 import { jsonItems, simplifyParameter } from '../../shared/output';
 import { modulePicker, simplifyToggle } from '../../shared/properties';
@@ -39,9 +40,11 @@ async function describedModule(this: IExecuteSingleFunctions, items: INodeExecut
 	return jsonItems(this, [
 		{
 			...module,
-			labelFields: String(labelFields ?? '')
-				.split(',')
-				.filter((name) => name !== ''),
+			// the fields, where Vtiger names columns (Documents: `title` for notes_title)
+			labelFields: labelFieldsOf({
+				labelFields: String(labelFields ?? ''),
+				fields: fields ?? [],
+			} as unknown as VtigerModuleDescription),
 			fields: ((fields ?? []) as unknown as VtigerField[]).map(simpleField),
 		},
 	]);
