@@ -8,7 +8,7 @@ module.exports = {
 	roots: ['<rootDir>/test/live'],
 	testMatch: ['**/*.live.test.ts'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.test.json' }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
 	testTimeout: 120000,
 	maxWorkers: 1,

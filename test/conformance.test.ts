@@ -1,6 +1,6 @@
 /**
  * Issue 2's acceptance check: every recorded request from the real Vtiger 8.3.0 lab
- * (../shared/vtiger-8.3/transcripts) is replayed against the in-process simulator, in recording order,
+ * (test/fixtures/vtiger-8.3/transcripts) is replayed against the in-process simulator, in recording order,
  * at its recorded time (the simulator's clock is frozen per record) and with the profile of the port it
  * was recorded on (8080 stock-8.3-php8, 8081 positional; both shared one database in the lab, so one
  * simulator switches profile). Status, success, error code and message and the shape of every result

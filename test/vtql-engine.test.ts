@@ -15,6 +15,7 @@ import {
 	type VtqlOutcome,
 	type VtqlRow,
 } from './simulator/vtql';
+import { DEFAULT_TRANSCRIPTS } from './conformance/replay';
 
 type Json = Record<string, unknown>;
 interface Rec {
@@ -25,7 +26,7 @@ interface Rec {
 	note?: string;
 }
 
-const DIR = resolve(__dirname, '../../shared/vtiger-8.3/transcripts');
+const DIR = DEFAULT_TRANSCRIPTS;
 const load = (file: string): Rec[] =>
 	readFileSync(resolve(DIR, file), 'utf8')
 		.split('\n')

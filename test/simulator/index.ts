@@ -1,6 +1,6 @@
 /**
  * Vtiger 8.3 webservice.php simulator: in-process HTTP server for tests (see DEVELOPERS.md "Simulator").
- * Ground truth: ../shared/vtiger-8.3/ (README, operations.txt, transcripts).
+ * Ground truth: test/fixtures/vtiger-8.3/ (README, operations.txt, transcripts; a copy of ../shared/vtiger-8.3/).
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
