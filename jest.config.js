@@ -1,6 +1,6 @@
 /** Unit and engine tests (npm test). The end-to-end suite has its own config (jest.e2e.config.js). */
 module.exports = {
-	testEnvironment: 'node',
+	testEnvironment: '<rootDir>/test/harness/environment.ts',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/live/'],

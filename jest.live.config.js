@@ -4,7 +4,7 @@
  * requests per PHP session, and the suites must not expire each other's sessions.
  */
 module.exports = {
-	testEnvironment: 'node',
+	testEnvironment: '<rootDir>/test/harness/environment.ts',
 	roots: ['<rootDir>/test/live'],
 	testMatch: ['**/*.live.test.ts'],
 	transform: {

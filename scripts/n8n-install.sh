@@ -20,13 +20,14 @@ exec 9>"$DIR.lock"
 flock 9
 if complete; then echo "$DIR"; exit 0; fi
 start=$(date +%s)
-echo "n8n-install: installing n8n@$N8N_VERSION into $DIR (once; about 2 minutes, 2.9 GB)" >&2
+echo "n8n-install: npm install n8n@$N8N_VERSION (about 2,000 packages, 2.9 GB) into $DIR, once for every clone; about 5 minutes" >&2
 cd "$DIR"
 rm -f .complete
 [ -f package.json ] || echo '{ "name": "n8n-e2e-runtime", "private": true }' > package.json
-npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
-echo "n8n-install: building sqlite3 from source" >&2
-npm_config_build_from_source=true npm rebuild sqlite3 --loglevel=error >&2
+bash "$HERE/ticking.sh" --count "$DIR" "npm install n8n@$N8N_VERSION" \
+  npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
+echo "n8n-install: building n8n's SQLite driver (npm package sqlite3) from source with node-gyp; about 1.5 minutes" >&2
+npm_config_build_from_source=true bash "$HERE/ticking.sh" "building sqlite3" npm rebuild sqlite3 --loglevel=error >&2
 node -e "require('$DIR/node_modules/sqlite3')" >&2
 touch .complete
 echo "n8n-install: done in $(( $(date +%s) - start )) s" >&2

