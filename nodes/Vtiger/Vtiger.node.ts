@@ -42,7 +42,9 @@ export class Vtiger implements INodeType {
 		name: 'vtiger',
 		icon: { light: 'file:vtiger.svg', dark: 'file:vtiger.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: record operations simplify their output by default (version 1 keeps Vtiger's raw answer)
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["module"] || $parameter["resource"]) }}',
 		description: 'Create, read, update, delete and query records in Vtiger CRM',
 		defaults: { name: 'Vtiger CRM' },

@@ -3,7 +3,7 @@ import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INo
 import { fieldDisplayName, missingMandatory } from '../../shared/fields';
 import { explainingRequest } from '../../shared/explain';
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { addLineItems, explainLineItemCreate } from '../lineItems/lineItems';
 import { fieldsMapper } from './common';
 import { elementFromMapper } from './values';
@@ -35,7 +35,7 @@ export const createOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'create' } },
 		send: { paginate: true, preSend: [sendCreate] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: explainingRequest(explainLineItemCreate) },
+		operations: { pagination: withRecordOutput(explainingRequest(explainLineItemCreate)) },
 	},
 };
 

@@ -1,7 +1,7 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { recordLocator } from './common';
 
 async function sendRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
@@ -18,6 +18,7 @@ export const getOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'retrieve' } },
 		send: { paginate: true, preSend: [sendRetrieve] },
 		output: { postReceive: [pairWithInput] },
+		operations: { pagination: withRecordOutput() },
 	},
 };
 

@@ -8,7 +8,7 @@ import type {
 
 import { findField } from '../../shared/describe';
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, recordOutputOptions, recordSimplify, withRecordOutput } from '../../shared/output';
 import { getManyPager } from '../../shared/paging';
 import { returnAllAndLimit } from '../../shared/properties';
 import { buildSelect, VtqlInputError } from '../../shared/vtql';
@@ -55,13 +55,14 @@ export const getAllOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'query' } },
 		send: { paginate: true, preSend: [sendQuery] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: getManyPager },
+		operations: { pagination: withRecordOutput(getManyPager) },
 	},
 };
 
 export const getAllProperties: INodeProperties[] = [
 	...returnAllAndLimit(RECORD, ['getAll']),
 	...filterProperties,
+	recordSimplify(RECORD, ['getAll']),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -98,6 +99,7 @@ export const getAllProperties: INodeProperties[] = [
 				],
 				default: 'ASC',
 			},
+			...recordOutputOptions,
 		],
 	},
 ];

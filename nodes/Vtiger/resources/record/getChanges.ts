@@ -10,7 +10,8 @@ import type {
 } from 'n8n-workflow';
 
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { jsonItems, pairWithInput, simplifyParameter } from '../../shared/output';
+import { describeModule } from '../../shared/describe';
+import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../shared/output';
 import { showFor, simplifyToggle } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
 import { toEpochSeconds } from '../../shared/time';
@@ -34,14 +35,21 @@ async function syncPager(
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) === true;
 	const simplify = simplifyParameter(this);
+	const shape = readRecordOutput(this);
+	const shaping = shape.simplify || shape.referenceLabels || shape.isoDateTimes;
+	const qs = (requestData.options.qs ?? {}) as IDataObject;
+	const description = shaping ? await describeModule(this, String(qs.elementType), this.getItemIndex()) : undefined;
 	const output: INodeExecutionData[] = [];
-	let since = Number((requestData.options.qs as IDataObject | undefined)?.modifiedTime ?? 1);
+	let since = Number(qs.modifiedTime ?? 1);
 	for (;;) {
 		const pages = await sendRoutedRequest(this, {
 			...requestData,
 			options: { ...requestData.options, qs: { ...requestData.options.qs, modifiedTime: since } },
 		});
 		const page = (pages[0]?.json ?? {}) as IDataObject;
+		if (description && Array.isArray(page.updated)) {
+			page.updated = await shapeRecords(this, description, page.updated as IDataObject[], shape, this.getItemIndex());
+		}
 		if (simplify) {
 			const updated = (page.updated ?? []) as IDataObject[];
 			const deleted = ((page.deleted ?? []) as string[]).map((id) => ({ id, deleted: true }));
@@ -88,9 +96,17 @@ export const getChangesProperties: INodeProperties[] = [
 		description: 'Whether to return all results or only up to a given limit',
 		hint: 'On: follows Vtiger until every change is read. Off: only the first batch (about 100 modification times).',
 	},
-	simplifyToggle(
+	{
+		...simplifyToggle(
+			RECORD,
+			['getChanges'],
+			'Whether to return one item per changed record and one { id, deleted: true } per deleted record, instead of Vtiger\'s answer ({ updated, deleted, more, lastModifiedTime }) per batch',
+		),
+		displayOptions: { show: { resource: [RECORD], operation: ['getChanges'], '@version': [1] } },
+	},
+	recordSimplify(
 		RECORD,
 		['getChanges'],
-		'Whether to return one item per changed record and one { id, deleted: true } per deleted record, instead of Vtiger\'s answer ({ updated, deleted, more, lastModifiedTime }) per batch',
+		'Whether to return one item per changed record (booleans and numbers typed, empty fields left out, with its label) and one { id, deleted: true } per deleted record, instead of Vtiger\'s answer ({ updated, deleted, more, lastModifiedTime }) per batch',
 	),
 ];

@@ -11,7 +11,8 @@ import type {
 
 import { describeModule } from '../../shared/describe';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, withRecordOutput } from '../../shared/output';
+import type { RecordModuleOf } from '../../shared/output';
 import { returnAllAndLimit } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
 import { VTQL_PAGE_SIZE } from '../../shared/vtql';
@@ -53,6 +54,10 @@ async function relatedPager(
 	return [...items, ...(await pageQueryRelated(this, requestData, target, first.length, max - items.length))];
 }
 
+/** The related module: sendRetrieveRelated put it in `relatedType`. */
+const relatedTypeOf: RecordModuleOf = (_ctx, requestData) =>
+	String((requestData.options.qs as IDataObject | undefined)?.relatedType ?? '') || undefined;
+
 export const getRelatedOption: INodePropertyOptions = {
 	name: 'Get Related',
 	value: 'getRelated',
@@ -62,7 +67,7 @@ export const getRelatedOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'retrieve_related' } },
 		send: { paginate: true, preSend: [sendRetrieveRelated] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: relatedPager },
+		operations: { pagination: withRecordOutput(relatedPager, relatedTypeOf) },
 	},
 };
 

@@ -1,7 +1,7 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { hasLineItems } from '../lineItems/inventory';
 import { recordLocator } from './common';
 
@@ -29,6 +29,7 @@ export const getWithLineItemsOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'retrieve_inventory' } },
 		send: { paginate: true, preSend: [sendRetrieveInventory] },
 		output: { postReceive: [pairWithInput] },
+		operations: { pagination: withRecordOutput() },
 	},
 };
 

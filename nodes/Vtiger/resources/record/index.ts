@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { recordOptionsCollection, recordSimplify } from '../../shared/output';
 import { modulePicker, operationPicker } from '../../shared/properties';
 import type { VtigerResource } from '../../shared/properties';
 import { addRelatedOption, addRelatedProperties } from './addRelated';
@@ -72,6 +73,9 @@ const properties: INodeProperties[] = [
 	...convertLeadProperties,
 	...downloadFileProperties,
 	...upsertProperties,
+	// Get Many and Get Changes place their own Simplify and Options
+	recordSimplify(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getWithLineItems', 'create', 'update', 'replace']),
+	recordOptionsCollection(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getChanges', 'getWithLineItems', 'create', 'update', 'replace']),
 ];
 
 export const recordResource: VtigerResource = {

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../shared/output';
 import { pageVtql } from '../../shared/paging';
 import { showFor } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
@@ -55,7 +55,7 @@ export const queryOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'query' } },
 		send: { paginate: true, preSend: [sendUserQuery] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: userQueryPager },
+		operations: { pagination: withRecordOutput(userQueryPager, moduleOfSentQuery) },
 	},
 };
 

@@ -12,7 +12,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { describeModule } from '../../shared/describe';
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
 import { pageQueryRelated } from '../related/pager';
@@ -59,7 +59,7 @@ export const queryRelatedOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'query_related' } },
 		send: { paginate: true, preSend: [sendQueryRelated] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: queryRelatedPager },
+		operations: { pagination: withRecordOutput(queryRelatedPager, moduleOfSentQuery) },
 	},
 };
 

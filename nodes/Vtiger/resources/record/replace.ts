@@ -8,7 +8,7 @@ import type {
 
 import { missingMandatory } from '../../shared/fields';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { vtigerApiRequest } from '../../shared/transport';
 import { addLineItems } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
@@ -41,6 +41,7 @@ export const replaceOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'update' } },
 		send: { paginate: true, preSend: [sendUpdate] },
 		output: { postReceive: [pairWithInput] },
+		operations: { pagination: withRecordOutput() },
 	},
 };
 

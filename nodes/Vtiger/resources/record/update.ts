@@ -1,7 +1,7 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { addLineItems } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
@@ -26,6 +26,7 @@ export const updateOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'revise' } },
 		send: { paginate: true, preSend: [sendRevise] },
 		output: { postReceive: [pairWithInput] },
+		operations: { pagination: withRecordOutput() },
 	},
 };
 
