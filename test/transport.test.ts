@@ -26,6 +26,8 @@ const retrieveEach = {
 	operation: 'retrieve',
 	id: '={{ $json.id }}',
 };
+/** the stored session only (tests of how n8n's stored session is shared and renewed) */
+const storedOnly = { options: { sessionPool: false } };
 
 beforeAll(async () => {
 	sim = await startSimulator();
@@ -56,7 +58,7 @@ describe('session reuse', () => {
 
 		for (let run = 0; run < 20; run++) {
 			const type = run % 2 ? 'fixtureDeclarative' : 'fixtureProgrammatic';
-			const parameters = run % 2 ? retrieveEach : { operation: 'retrieve', params: '={{ JSON.stringify({ id: $json.id }) }}' };
+			const parameters = run % 2 ? { ...retrieveEach, ...storedOnly } : { operation: 'retrieve', params: '={{ JSON.stringify({ id: $json.id }) }}', ...storedOnly };
 			const result = await h.runNode({ type, parameters, items: ids(2) });
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(2);
@@ -105,7 +107,7 @@ describe('session renewal', () => {
 		try {
 			result = await h.runNode({
 				type: 'fixtureDeclarative',
-				parameters: { ...retrieveEach, maxConcurrency: 2 },
+				parameters: { ...retrieveEach, maxConcurrency: 2, ...storedOnly },
 				items: ids(16),
 			});
 		} finally {
@@ -136,7 +138,7 @@ describe('session renewal', () => {
 		sim.clearLog();
 		const result = await h.runNode({
 			type: 'fixtureDeclarative',
-			parameters: { ...retrieveEach, maxConcurrency: 10 },
+			parameters: { ...retrieveEach, maxConcurrency: 10, ...storedOnly },
 			items: ids(10),
 		});
 		expect(result.error).toBeUndefined();

@@ -7,8 +7,8 @@ import { moduleResource } from './resources/module';
 import { recordResource } from './resources/record';
 import { sessionResource } from './resources/session';
 import { userResource } from './resources/user';
-import { DEFAULT_MAX_CONCURRENCY } from './shared/concurrency';
 import type { VtigerResource } from './shared/properties';
+import { legacyMaxConcurrency, withRequestOptions } from './shared/requestOptions';
 import { routedRequest } from './shared/routing';
 import { VTIGER_BASE_URL_EXPRESSION } from './shared/url';
 
@@ -24,16 +24,6 @@ const resourcePicker: INodeProperties = {
 	noDataExpression: true,
 	options: resources.map((resource) => resource.option).sort((a, b) => a.name.localeCompare(b.name)),
 	default: 'record',
-};
-
-const maxConcurrency: INodeProperties = {
-	displayName: 'Max Concurrent Requests',
-	name: 'maxConcurrency',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 50 },
-	default: DEFAULT_MAX_CONCURRENCY,
-	description:
-		'How many requests this node sends to the CRM at the same time. n8n runs all items at once; this keeps a small PHP server from being flooded.',
 };
 
 export class Vtiger implements INodeType {
@@ -57,7 +47,7 @@ export class Vtiger implements INodeType {
 			url: '/webservice.php',
 		},
 		requestOperations: { pagination: routedRequest },
-		properties: [resourcePicker, ...resources.flatMap((resource) => resource.properties), maxConcurrency],
+		properties: [resourcePicker, ...resources.flatMap(withRequestOptions), legacyMaxConcurrency],
 	};
 
 	methods = { loadOptions, listSearch, resourceMapping };

@@ -1,20 +1,23 @@
 import type {
 	DeclarativeRestApiSettings,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
+	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 	PostReceiveAction,
 } from 'n8n-workflow';
 
-import { readMaxConcurrency, withCrmSlot } from './concurrency';
+import { readRequestSettings } from './concurrency';
 import { readVtigerResponse, resultToJsonItems } from './envelope';
-import type { VtigerFailure } from './envelope';
-import { failureFromThrown, failureOf, isSessionFailure, vtigerApiError } from './errors';
+import { failureFromThrown, failureOf, vtigerApiError } from './errors';
+import { sendOnSession } from './lanes';
+import type { SessionAttempt } from './lanes';
 import { getOperationMethod, isRegisteredOperation } from './operations';
 import type { VtigerHttpMethod } from './operations';
-import { renewSession, VTIGER_CREDENTIAL_TYPE, waitForSessionRenewal } from './session';
+import { credentialsFor, VTIGER_CREDENTIAL_TYPE } from './session';
 import type { RenewalContext } from './session';
 import { placeVtigerParams, secretsOf } from './transport';
 
@@ -90,17 +93,48 @@ function prepareRequest(requestData: ResultOptions, operation: string): ResultOp
 	};
 }
 
-interface Attempt {
-	items?: INodeExecutionData[];
-	failure?: VtigerFailure;
-	used?: unknown;
+/**
+ * RoutingNode's makeRoutingRequest always sends with the stored credential. A request on a pool
+ * session, or the retry that carries the renewal, goes out through httpRequestWithAuthentication
+ * with other credential data and runs the operation's postReceive actions here, which is possible
+ * when they are all functions (declarative ones need RoutingNode's expression evaluation).
+ */
+function functionActions(requestData: ResultOptions): PostReceiveAction[] | undefined {
+	const actions = requestData.postReceive.flatMap((step) => step.actions);
+	return actions.every((action) => typeof action === 'function') ? actions : undefined;
 }
+
+async function sendCarrying(
+	ctx: IExecutePaginationFunctions,
+	prepared: ResultOptions,
+	actions: PostReceiveAction[],
+	data: ICredentialDataDecryptedObject,
+): Promise<INodeExecutionData[]> {
+	const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		VTIGER_CREDENTIAL_TYPE,
+		{ ...prepared.options, returnFullResponse: true } as IHttpRequestOptions,
+		credentialsFor(ctx as unknown as RenewalContext, data),
+	)) as IN8nHttpFullResponse;
+	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
+	for (const action of actions) {
+		items = await (action as PostReceiveFunction).call(ctx, items, response);
+	}
+	return items;
+}
+
+type PostReceiveFunction = (
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+) => Promise<INodeExecutionData[]>;
 
 /**
  * One routed Vtiger request (with the node's preSend/postReceive applied by RoutingNode):
  * envelope unwrapped, the session renewed once on INVALID_SESSIONID/AUTHENTICATION_REQUIRED,
- * at most `maxConcurrency` requests per CRM in flight, failures as NodeApiError naming the
- * operation. Pagers loop over this with changed `requestData.options`.
+ * at most Max Concurrent Requests per CRM in flight (parallel ones on the session pool),
+ * failures as NodeApiError naming the operation. Pagers loop over this with changed
+ * `requestData.options`.
  */
 export async function sendRoutedRequest(
 	ctx: IExecutePaginationFunctions,
@@ -108,15 +142,18 @@ export async function sendRoutedRequest(
 ): Promise<INodeExecutionData[]> {
 	ensureEnvelopeAction(requestData);
 	const operation = routedOperation(requestData) || PENDING_OPERATION;
-	const limit = readMaxConcurrency(ctx);
-	const renewal = ctx as unknown as RenewalContext;
+	const actions = functionActions(requestData);
 	const crm = String(prepareRequest(requestData, operation).options.baseURL ?? '');
 
-	const attempt = async (): Promise<Attempt> => {
-		await waitForSessionRenewal(renewal);
+	const send = async (data: ICredentialDataDecryptedObject | undefined): Promise<SessionAttempt<INodeExecutionData[]>> => {
 		const prepared = prepareRequest(requestData, operation);
 		try {
-			return { items: await ctx.makeRoutingRequest(prepared) };
+			return {
+				value:
+					data !== undefined && actions
+						? await sendCarrying(ctx, prepared, actions, data)
+						: await ctx.makeRoutingRequest(prepared),
+			};
 		} catch (error) {
 			const failure = failureOf(error) ?? failureFromThrown(operation, error);
 			return {
@@ -127,20 +164,11 @@ export async function sendRoutedRequest(
 		}
 	};
 
-	// The slot is held through renewal and retry: a retry queued behind every other item would
-	// often meet the next dead session instead of the new one.
-	const result = await withCrmSlot(crm, limit, async () => {
-		let outcome = await attempt();
-		if (outcome.failure && isSessionFailure(outcome.failure)) {
-			try {
-				await renewSession(renewal, typeof outcome.used === 'string' ? outcome.used : undefined);
-			} catch (error) {
-				return { failure: failureFromThrown('login', error), used: outcome.used };
-			}
-			outcome = await attempt();
-		}
-		return outcome;
-	});
+	const result = await sendOnSession(
+		ctx as unknown as RenewalContext,
+		{ ...readRequestSettings(ctx), crm, carriesCredentials: actions !== undefined },
+		send,
+	);
 	if (result.failure) {
 		let credentials;
 		try {
@@ -153,7 +181,7 @@ export async function sendRoutedRequest(
 			secrets: secretsOf(credentials, result.used),
 		});
 	}
-	return result.items ?? [];
+	return result.value ?? [];
 }
 
 /**

@@ -144,6 +144,24 @@ async function loginOnce(
 }
 
 /**
+ * Logins of one user on one CRM run one at a time in this process: a second getchallenge for the
+ * same user replaces the first token, so interleaved challenge + login pairs would refuse each other.
+ */
+const loginQueues = new Map<string, Promise<unknown>>();
+
+async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
+	const before = loginQueues.get(key) ?? Promise.resolve();
+	const run = before.catch(() => undefined).then(task);
+	const settled = run.catch(() => undefined);
+	loginQueues.set(key, settled);
+	try {
+		return await run;
+	} finally {
+		if (loginQueues.get(key) === settled) loginQueues.delete(key);
+	}
+}
+
+/**
  * getchallenge + login, shared by every caller in this process that logs in as the same user
  * of the same CRM at the same time (their challenges would otherwise replace each other's token).
  */
@@ -154,7 +172,7 @@ export async function loginToVtiger(
 	const key = loginKey(credentials);
 	const running = logins.get(key);
 	if (running) return await running;
-	const flight = loginOnce(httpRequest, credentials);
+	const flight = oneAtATime(key, async () => await loginOnce(httpRequest, credentials));
 	logins.set(key, flight);
 	try {
 		return await flight;
@@ -163,17 +181,43 @@ export async function loginToVtiger(
 	}
 }
 
+/** A session of its own (not shared with other callers), for the session pool; logins still one at a time. */
+export async function loginSeparately(
+	httpRequest: HttpRequest,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<VtigerSession> {
+	return await oneAtATime(loginKey(credentials), async () => await loginOnce(httpRequest, credentials));
+}
+
+export function credentialKey(credentials: ICredentialDataDecryptedObject): string {
+	return loginKey(credentials);
+}
+
 /** What a context must offer to renew the session n8n keeps for the credential. */
 export interface RenewalContext {
 	getNode(): { credentials?: Record<string, { id: string | null; name: string }> | undefined };
-	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
 	helpers: {
+		httpRequest(options: IHttpRequestOptions): Promise<unknown>;
 		httpRequestWithAuthentication(
 			this: unknown,
 			credentialsType: string,
 			requestOptions: IHttpRequestOptions,
 			additionalCredentialOptions?: IDataObject,
 		): Promise<unknown>;
+	};
+}
+
+/** The credential as n8n's `credentialsDecrypted` option wants it, with these data. */
+export function credentialsFor(ctx: RenewalContext, data: ICredentialDataDecryptedObject): IDataObject {
+	const reference = ctx.getNode().credentials?.[VTIGER_CREDENTIAL_TYPE];
+	return {
+		credentialsDecrypted: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: VTIGER_CREDENTIAL_TYPE,
+			data,
+		},
 	};
 }
 
@@ -196,46 +240,69 @@ export async function waitForSessionRenewal(ctx: RenewalContext): Promise<void> 
 }
 
 /**
- * Vtiger answers a dead session with HTTP 200 + INVALID_SESSIONID, so n8n (which refreshes only
- * on HTTP 401) never renews it. Handing n8n the credential with an empty sessionName makes it run
- * preAuthentication and store the new session, so later executions use it too. Every caller that
- * saw the same dead session shares one renewal.
+ * Sends a request through n8n with these credential data (`undefined`: the stored credential, as n8n
+ * reads it). Handing n8n the credential with an empty sessionName makes it run preAuthentication
+ * before the request and store the new session.
  */
-export async function renewSession(ctx: RenewalContext, deadSession: string | undefined): Promise<void> {
+export type SendWithCredentials<T> = (credentials: ICredentialDataDecryptedObject | undefined) => Promise<T>;
+
+/**
+ * Vtiger answers a dead session with HTTP 200 + INVALID_SESSIONID, so n8n (which refreshes only
+ * on HTTP 401) never renews it. The retry itself goes out with the credential's sessionName emptied:
+ * n8n logs in (preAuthentication), stores the new session for later executions and sends the retry
+ * with it: the failed request, getchallenge, login, the retry. Every caller that saw the same dead
+ * session waits for that one renewal and retries with the stored session. A request that cannot carry
+ * other credential data (`carries` false: a routed operation with declarative postReceive actions
+ * that only RoutingNode can run) gets the new session through a `listtypes` probe instead (5 requests).
+ */
+export async function renewSessionAndRetry<T>(
+	ctx: RenewalContext,
+	deadSession: string | undefined,
+	send: SendWithCredentials<T>,
+	carries = true,
+): Promise<T> {
 	const current = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE);
 	const stored = String(current.sessionName ?? '');
-	if (deadSession !== undefined && stored !== '' && stored !== deadSession) return;
+	if (deadSession !== undefined && stored !== '' && stored !== deadSession) return await send(undefined);
 
 	const key = `${loginKey(current)}\n${deadSession ?? stored}`;
 	const running = renewals.get(key);
-	if (running) return await running;
+	if (running) {
+		await running.catch(() => undefined);
+		return await send(undefined);
+	}
 
-	const reference = ctx.getNode().credentials?.[VTIGER_CREDENTIAL_TYPE];
-	const flight = (async () => {
-		const probe: IHttpRequestOptions = {
-			method: 'GET',
-			url: webserviceUrl(current.url),
-			qs: { operation: 'listtypes' },
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			skipSslCertificateValidation: current.ignoreSslIssues === true,
-		};
-		await ctx.helpers.httpRequestWithAuthentication.call(ctx, VTIGER_CREDENTIAL_TYPE, probe, {
-			credentialsDecrypted: {
-				id: reference?.id ?? '',
-				name: reference?.name ?? '',
-				type: VTIGER_CREDENTIAL_TYPE,
-				data: { ...current, sessionName: '' },
-			},
-		});
-	})();
-	const credentialId = reference?.id ?? '';
-	renewals.set(key, flight);
-	renewalsByCredential.set(credentialId, flight);
+	const flight = carries
+		? send({ ...current, sessionName: '' })
+		: probeWithNewSession(ctx, current).then(async () => await send(undefined));
+	const done = flight.then(
+		() => undefined,
+		() => undefined,
+	);
+	const credentialId = credentialIdOf(ctx);
+	renewals.set(key, done);
+	renewalsByCredential.set(credentialId, done);
 	try {
-		await flight;
+		return await flight;
 	} finally {
 		renewals.delete(key);
-		if (renewalsByCredential.get(credentialId) === flight) renewalsByCredential.delete(credentialId);
+		if (renewalsByCredential.get(credentialId) === done) renewalsByCredential.delete(credentialId);
 	}
+}
+
+async function probeWithNewSession(ctx: RenewalContext, current: ICredentialDataDecryptedObject): Promise<void> {
+	const probe: IHttpRequestOptions = {
+		method: 'GET',
+		url: webserviceUrl(current.url),
+		qs: { operation: 'listtypes' },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		skipSslCertificateValidation: current.ignoreSslIssues === true,
+	};
+	await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		VTIGER_CREDENTIAL_TYPE,
+		probe,
+		credentialsFor(ctx, { ...current, sessionName: '' }),
+	);
 }

@@ -11,13 +11,14 @@ import type {
 	ITriggerFunctions,
 } from 'n8n-workflow';
 
-import { readMaxConcurrency, withCrmSlot } from './concurrency';
+import { readRequestSettings } from './concurrency';
 import { readVtigerResponse } from './envelope';
-import type { VtigerFailure } from './envelope';
-import { failureFromThrown, isSessionFailure, vtigerApiError } from './errors';
+import { failureFromThrown, vtigerApiError } from './errors';
+import { sendOnSession } from './lanes';
+import type { SessionAttempt } from './lanes';
 import { getOperationMethod } from './operations';
 import type { VtigerHttpMethod } from './operations';
-import { renewSession, VTIGER_CREDENTIAL_TYPE, waitForSessionRenewal } from './session';
+import { credentialsFor, VTIGER_CREDENTIAL_TYPE } from './session';
 import type { RenewalContext } from './session';
 import { normalizeBaseUrl, webserviceUrl } from './url';
 
@@ -87,15 +88,15 @@ export async function vtigerApiRequest(
 	const node = this.getNode();
 	const credentials = (await this.getCredentials(VTIGER_CREDENTIAL_TYPE, options.itemIndex)) as ICredentialDataDecryptedObject;
 	const method = options.method ?? getOperationMethod(operation);
-	const base = normalizeBaseUrl(credentials.url);
-	const limit = readMaxConcurrency(this);
-
+	// the session is the credential's (or the pool's) to choose
+	const sent = { ...params };
+	delete sent.sessionName;
 	const renewal = this as unknown as RenewalContext;
-	const send = async (): Promise<{ failure?: VtigerFailure; result?: unknown; used?: unknown }> => {
-		await waitForSessionRenewal(renewal);
+
+	const send = async (data: ICredentialDataDecryptedObject | undefined): Promise<SessionAttempt<unknown>> => {
 		const request: IHttpRequestOptions = {
 			url: webserviceUrl(credentials.url),
-			...placeVtigerParams(operation, method, params),
+			...placeVtigerParams(operation, method, sent),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			skipSslCertificateValidation: credentials.ignoreSslIssues === true,
@@ -105,35 +106,27 @@ export async function vtigerApiRequest(
 				this,
 				VTIGER_CREDENTIAL_TYPE,
 				request,
+				data === undefined ? undefined : credentialsFor(renewal, data),
 			)) as IN8nHttpFullResponse;
 			const outcome = readVtigerResponse(operation, response.statusCode, response.body);
 			// n8n's generic authenticate wrote the session it used into the request's query string
 			const used = request.qs?.sessionName;
-			return outcome.ok ? { result: outcome.result } : { failure: outcome.failure, used };
+			return outcome.ok ? { value: outcome.result } : { failure: outcome.failure, used };
 		} catch (error) {
 			return { failure: failureFromThrown(operation, error), used: request.qs?.sessionName };
 		}
 	};
 
-	// One CRM slot for the request, the renewal and the retry (see sendRoutedRequest).
-	const answer = await withCrmSlot(base, limit, async () => {
-		const first = await send();
-		if (!first.failure || !isSessionFailure(first.failure)) return first;
-		try {
-			await renewSession(renewal, typeof first.used === 'string' ? first.used : undefined);
-		} catch (error) {
-			throw vtigerApiError(node, failureFromThrown('login', error), {
-				itemIndex: options.itemIndex,
-				secrets: secretsOf(credentials, first.used),
-			});
-		}
-		return await send();
-	});
+	const answer = await sendOnSession(
+		renewal,
+		{ ...readRequestSettings(this), crm: normalizeBaseUrl(credentials.url), carriesCredentials: true },
+		send,
+	);
 	if (answer.failure) {
 		throw vtigerApiError(node, answer.failure, {
 			itemIndex: options.itemIndex,
 			secrets: secretsOf(credentials, answer.used),
 		});
 	}
-	return answer.result;
+	return answer.value;
 }
