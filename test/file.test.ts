@@ -55,12 +55,12 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Record › Download Fi
 			expect(item.json).toEqual({
 				documentId,
 				fileid: attachmentId.split('x')[1],
-				filename: 'report.bin',
+				filename: 'report.binfile.txt',
 				filetype: 'application/octet-stream',
 				filesize: content.length,
 			});
 			const binary = item.binary?.file;
-			expect(binary).toMatchObject({ fileName: 'report.bin', mimeType: 'application/octet-stream' });
+			expect(binary).toMatchObject({ fileName: 'report.binfile.txt', mimeType: 'application/octet-stream' });
 			expect(Buffer.from(String(binary?.data), 'base64').equals(content)).toBe(true);
 			// the attachment's id, not the document's (07_other_ops_patched_8081.jsonl: RECORD_NOT_FOUND)
 			expect(logOf('retrieve')[0].params.id).toBe(documentId);

@@ -629,7 +629,11 @@ export class Operations {
 		if (!MODULES[module]) throw denied();
 		const element = this.parseElement(ctx.params.element);
 		const { rec, echo } = this.createRecord(ctx.user as SimUser, module, element, this.getProfile() !== 'salesplatform');
-		if (module === 'Documents') this.attachFile(rec, ctx.files);
+		if (module === 'Documents') {
+			this.attachFile(rec, ctx.files);
+			// the answer shows the stored (renamed) file name, not the one sent (lab: probe.bin -> probe.binfile.txt)
+			if (ctx.files.some((f) => f.field === 'filename')) for (const k of ['filename', 'filetype', 'filesize']) delete echo[k];
+		}
 		const out = this.recordOut(rec, echo) as Record<string, unknown>;
 		if (module === 'Products') {
 			// the create answer of a product has no tax1-3, and ends with the price per currency: currency1 a
@@ -644,22 +648,31 @@ export class Operations {
 		return out;
 	}
 
+	/**
+	 * Documents::save_module reads the file from `$_FILES['filename']` only when filelocationtype is I
+	 * (the lab stores no file without it), renames bad extensions (probe.bin -> probe.binfile.txt), then
+	 * CRMEntity::uploadAndSaveFile runs the image check: a refused file leaves the Document without it
+	 * (no imageattachmentids, filename/filesize still set), a fake JPEG crashes PHP after the save.
+	 */
 	private attachFile(rec: SimRecord, files: UploadedFile[]): void {
-		const file = files.find((f) => f.field === 'filename') ?? files[0];
-		if (!file) return;
+		const file = files.find((f) => f.field === 'filename');
+		if (toStr(rec.values.filelocationtype) !== 'I' || !file || file.filename === '' || file.content.length === 0) return;
+		const name = sanitizeUploadName(file.filename);
+		rec.values.filename = name;
+		rec.values.filetype = file.contentType;
+		rec.values.filesize = String(file.content.length);
+		rec.values.filestatus = rec.values.filestatus || '1';
+		const verdict = imageCheck(file);
+		if (verdict === 'crash') throw new Crash();
+		if (verdict === 'refused') return;
 		const crmid = this.store.newCrmid();
 		this.store.attachments.set(crmid, {
 			crmid,
 			documentId: rec.crmid,
-			filename: file.filename,
+			filename: name,
 			filetype: file.contentType,
 			content: file.content,
 		});
-		rec.values.filename = file.filename;
-		rec.values.filetype = file.contentType;
-		rec.values.filesize = String(file.content.length);
-		rec.values.filelocationtype = rec.values.filelocationtype || 'I';
-		rec.values.filestatus = rec.values.filestatus || '1';
 		rec.extra = { imageattachmentids: `${MODULES[rec.module].idPrefix}x${crmid}` };
 	}
 
@@ -986,4 +999,43 @@ export class Operations {
 	wsapp_register(): unknown {
 		return { key: uniqid() };
 	}
+}
+
+const UPLOAD_BAD_EXTENSIONS = ['php', 'php3', 'php4', 'php5', 'pl', 'cgi', 'py', 'asp', 'cfm', 'js', 'vbs', 'html', 'htm', 'exe', 'bin', 'bat', 'sh', 'dll', 'phps', 'phtml', 'xhtml', 'rb', 'msi', 'jsp', 'shtml', 'sth', 'shtm', 'htaccess'];
+const IMAGE_FORMATS = ['jpeg', 'png', 'jpg', 'pjpeg', 'x-png', 'gif', 'bmp', 'vnd.adobe.photoshop', 'tiff', 'svg+xml', 'x-eps', 'x-dwg', 'vnd.dwg', 'webp', 'x-ms-bmp', 'ico', 'vnd.microsoft.icon', 'x-icon'];
+
+/** sanitizeUploadFileName (include/utils/utils.php) with the lab's $upload_badext; spaces become _ */
+function sanitizeUploadName(name: string): string {
+	let bad = false;
+	const parts = name.replace(/[\s#%&?]+/g, '_').split('.').map((part) => {
+		if (!UPLOAD_BAD_EXTENSIONS.includes(part.toLowerCase())) return part;
+		bad = true;
+		return `${part}file`;
+	});
+	return parts.join('.') + (bad ? '.txt' : '');
+}
+
+/** What libmagic says about the content, as far as the lab showed it matters (a PNG needs its IHDR chunk). */
+function sniffImage(content: Buffer): string | undefined {
+	if (content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) && content.subarray(12, 16).toString('latin1') === 'IHDR') return 'png';
+	if (/^GIF8[79]a/.test(content.subarray(0, 6).toString('latin1'))) return 'gif';
+	if (content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff) return 'jpeg';
+	return undefined;
+}
+
+/**
+ * Vtiger_Functions::validateImage as the lab answers it: content that looks like an image needs an image
+ * type (octet-stream is replaced by the sniffed one), an image extension, no "<?" inside; a JPEG then
+ * goes through imagecreatefromjpeg, which kills PHP for a file that is not really one (HTTP 500) — here
+ * every JPEG without a JFIF/Exif header counts as not really one.
+ */
+function imageCheck(file: UploadedFile): 'ok' | 'refused' | 'crash' {
+	const sniffed = sniffImage(file.content);
+	if (!sniffed) return 'ok';
+	const declared = file.contentType === 'application/octet-stream' ? `image/${sniffed}` : file.contentType.toLowerCase();
+	const extension = file.filename.includes('.') ? (file.filename.split('.').pop() ?? '').toLowerCase() : '';
+	if (!declared.startsWith('image/') || !IMAGE_FORMATS.includes(declared.slice(6)) || !IMAGE_FORMATS.includes(extension) || file.filename.startsWith('.')) return 'refused';
+	if (declared === 'image/jpeg' && !/^(JFIF|Exif)/.test(file.content.subarray(6, 10).toString('latin1'))) return 'crash';
+	if (file.content.includes('<?')) return 'refused';
+	return 'ok';
 }

@@ -1,4 +1,5 @@
 import { getConvertContactFields, getConvertOpportunityFields, getConvertOrganizationFields } from './convertLead';
+import { getDocumentFolders } from './documents';
 import * as baseListSearch from './listSearch';
 import * as baseLoadOptions from './loadOptions';
 import { getCurrencies, getProductsAndServices } from './products';
@@ -6,7 +7,7 @@ import { getRelations, searchDocuments, searchLeads, searchRelatedRecords } from
 import * as baseResourceMapping from './resourceMapping';
 import { searchUsers } from './users';
 
-export const loadOptions = { ...baseLoadOptions, getRelations, getProductsAndServices, getCurrencies };
+export const loadOptions = { ...baseLoadOptions, getRelations, getProductsAndServices, getCurrencies, getDocumentFolders };
 export const listSearch = { ...baseListSearch, searchRelatedRecords, searchDocuments, searchLeads, searchUsers };
 export const resourceMapping = {
 	...baseResourceMapping,

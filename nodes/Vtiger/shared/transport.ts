@@ -16,6 +16,8 @@ import { readVtigerResponse } from './envelope';
 import { failureFromThrown, vtigerApiError } from './errors';
 import { sendOnSession } from './lanes';
 import type { SessionAttempt } from './lanes';
+import { isUploadFile, multipartBody } from './multipart';
+import type { VtigerUploadFile } from './multipart';
 import { getOperationMethod } from './operations';
 import type { VtigerHttpMethod } from './operations';
 import { credentialsFor, VTIGER_CREDENTIAL_TYPE } from './session';
@@ -57,6 +59,8 @@ export function placeVtigerParams(
 	if (method === 'GET') {
 		return { method, qs: encoded, headers: { Accept: 'application/json' } };
 	}
+	const multipart = placeMultipart(operation, params);
+	if (multipart) return multipart;
 	return {
 		method,
 		qs: {},
@@ -66,6 +70,19 @@ export function placeVtigerParams(
 			'Content-Type': 'application/x-www-form-urlencoded',
 		},
 	};
+}
+
+/** A POST with files (a Document's upload) goes as multipart/form-data; undefined when there is no file. */
+function placeMultipart(operation: string, params: IDataObject): Pick<IHttpRequestOptions, 'method' | 'qs' | 'body' | 'headers'> | undefined {
+	const files: Record<string, VtigerUploadFile> = {};
+	const rest: IDataObject = {};
+	for (const [name, value] of Object.entries(params)) {
+		if (isUploadFile(value)) files[name] = value;
+		else rest[name] = value;
+	}
+	if (Object.keys(files).length === 0) return undefined;
+	const { body, contentType } = multipartBody({ operation, ...encodeVtigerParams(rest) }, files);
+	return { method: 'POST', qs: {}, body, headers: { Accept: 'application/json', 'Content-Type': contentType } };
 }
 
 export function secretsOf(

@@ -19,6 +19,7 @@ import { queryOption, queryProperties } from './query';
 import { queryRelatedOption, queryRelatedProperties } from './queryRelated';
 import { replaceOption, replaceProperties } from './replace';
 import { updateOption, updateProperties } from './update';
+import { uploadFileOption, uploadFileProperties } from './uploadFile';
 import { upsertOption, upsertProperties } from './upsert';
 
 const properties: INodeProperties[] = [
@@ -40,6 +41,7 @@ const properties: INodeProperties[] = [
 			convertLeadOption,
 			downloadFileOption,
 			upsertOption,
+			uploadFileOption,
 		],
 		'get',
 	),
@@ -73,6 +75,7 @@ const properties: INodeProperties[] = [
 	...convertLeadProperties,
 	...downloadFileProperties,
 	...upsertProperties,
+	...uploadFileProperties,
 	// Get Many and Get Changes place their own Simplify and Options
 	recordSimplify(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getWithLineItems', 'create', 'update', 'replace']),
 	recordOptionsCollection(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getChanges', 'getWithLineItems', 'create', 'update', 'replace']),
