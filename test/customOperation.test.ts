@@ -85,4 +85,47 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Custom Operation (%s)'
 		const session = await call({ operationName: 'listtypes', parameters: { parameter: [{ name: 'sessionName', value: 'x' }] } });
 		expect(session.error?.message).toBe('Parameters › sessionName: "sessionName" is set by the node');
 	});
+
+	describe('an extension whose registered type the user does not know (issue 11, defect 5)', () => {
+		// PHP encodes an empty array as [] (lab: gettranslation without its parameters answers [])
+		const translate = (params: Record<string, string>) => {
+			const keys = JSON.parse(params.totranslate ?? '[]') as string[];
+			return keys.length ? Object.fromEntries(keys.map((key) => [key, TRANSLATIONS[key] ?? key])) : [];
+		};
+		const args = {
+			parameter: [
+				{ name: 'totranslate', value: '["SINGLE_Contacts"]', json: true },
+				{ name: 'language', value: 'ru_ru' },
+			],
+		};
+		beforeAll(() => {
+			// the lab registers gettranslation as GET (setup.sh); GETTRANSLATION_TYPE=POST registers it as POST
+			sim.registerOperation('gettranslation_get', 'GET', translate);
+			sim.registerOperation('gettranslation_post', 'POST', translate);
+		});
+
+		test.each(['gettranslation_get', 'gettranslation_post'])('%s works with the default Send Parameters', async (operationName) => {
+			const r = await call({ operationName, parameters: args });
+			expect(r.error).toBeUndefined();
+			expect(r.items.map((item) => item.json)).toEqual([{ SINGLE_Contacts: 'Контакт' }]);
+			const [request] = logOf(operationName);
+			expect(request.method).toBe('POST');
+		});
+
+		test('parameters sent only where Vtiger does not read them: one item with the empty answer and why', async () => {
+			const r = await call({ operationName: 'gettranslation_get', httpMethod: 'POST', parameters: args });
+			expect(r.error).toBeUndefined();
+			expect(r.items).toHaveLength(1);
+			expect(r.items[0].json).toEqual({
+				result: [],
+				notice: expect.stringMatching(/empty result .*"totranslate", "language", sent only in the form body\. If the operation is registered as GET, Vtiger ignored them: set Send Parameters to Auto/),
+			});
+		});
+
+		test('an empty answer is one item saying so, so the workflow goes on', async () => {
+			sim.registerOperation('nothing_here', 'GET', () => []);
+			const r = await call({ operationName: 'nothing_here' });
+			expect(r.items).toEqual([expect.objectContaining({ json: { result: [], notice: expect.stringMatching(/^Vtiger answered "nothing_here" with an empty result for no parameters/) } })]);
+		});
+	});
 });

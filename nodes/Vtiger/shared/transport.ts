@@ -37,6 +37,12 @@ export interface VtigerRequestOptions {
 	method?: VtigerHttpMethod;
 	/** The item the request is for (error context, and credentials resolved per item). */
 	itemIndex?: number;
+	/**
+	 * POST with the parameters in the query string as well as the body: Vtiger reads a GET operation's
+	 * parameters from $_GET and a POST operation's from $_POST, whatever the request's method
+	 * (OperationManager::getOperationInput), so an operation whose registered type is unknown gets them either way.
+	 */
+	bothPlaces?: boolean;
 }
 
 /** Parameters as Vtiger reads them: strings; objects and arrays (`element` …) JSON-encoded. */
@@ -54,6 +60,7 @@ export function placeVtigerParams(
 	operation: string,
 	method: VtigerHttpMethod,
 	params: IDataObject,
+	bothPlaces = false,
 ): Pick<IHttpRequestOptions, 'method' | 'qs' | 'body' | 'headers'> {
 	const encoded = { operation, ...encodeVtigerParams(params) };
 	if (method === 'GET') {
@@ -63,7 +70,7 @@ export function placeVtigerParams(
 	if (multipart) return multipart;
 	return {
 		method,
-		qs: {},
+		qs: bothPlaces ? { ...encoded } : {},
 		body: new URLSearchParams(encoded).toString(),
 		headers: {
 			Accept: 'application/json',
@@ -113,7 +120,7 @@ export async function vtigerApiRequest(
 	const send = async (data: ICredentialDataDecryptedObject | undefined): Promise<SessionAttempt<unknown>> => {
 		const request: IHttpRequestOptions = {
 			url: webserviceUrl(credentials.url),
-			...placeVtigerParams(operation, method, sent),
+			...placeVtigerParams(operation, options.bothPlaces ? 'POST' : method, sent, options.bothPlaces),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			skipSslCertificateValidation: credentials.ignoreSslIssues === true,

@@ -1,23 +1,27 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
+	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
+	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { explainingRequest } from '../../shared/explain';
-import type { ExplainFailure } from '../../shared/explain';
+import { resultToJsonItems } from '../../shared/envelope';
+import type { VtigerFailure } from '../../shared/envelope';
+import { failureOf } from '../../shared/errors';
 import { inputError } from '../../shared/input';
-import { isKnownStockCrash, isRegisteredOperation } from '../../shared/operations';
-import { pairWithInput } from '../../shared/output';
+import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '../../shared/operations';
 import { operationPicker, showFor } from '../../shared/properties';
 import type { VtigerResource } from '../../shared/properties';
-import { routedOperation } from '../../shared/routing';
+import { vtigerApiRequest } from '../../shared/transport';
 
 const CUSTOM = 'customOperation';
 const RESERVED_OPERATIONS = ['login', 'getchallenge'];
 const RESERVED_PARAMETERS = ['operation', 'sessionname', 'format'];
+
+type Placement = 'auto' | 'GET' | 'POST';
 
 function parameterValue(ctx: IExecuteSingleFunctions, name: string, row: IDataObject): unknown {
 	const value = row.value;
@@ -29,41 +33,85 @@ function parameterValue(ctx: IExecuteSingleFunctions, name: string, row: IDataOb
 	}
 }
 
-async function sendCustom(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	const operation = String(this.getNodeParameter('operationName', '') ?? '').trim();
+function readCall(ctx: IExecuteSingleFunctions): { operation: string; params: IDataObject; placement: Placement } {
+	const operation = String(ctx.getNodeParameter('operationName', '') ?? '').trim();
 	if (!/^[A-Za-z0-9_.]+$/.test(operation)) {
-		throw inputError(this, 'Operation Name', operation ? `"${operation}" is not an operation name` : 'enter the operation, e.g. gettranslation');
+		throw inputError(ctx, 'Operation Name', operation ? `"${operation}" is not an operation name` : 'enter the operation, e.g. gettranslation');
 	}
 	if (RESERVED_OPERATIONS.includes(operation.toLowerCase())) {
-		throw inputError(this, 'Operation Name', `"${operation}" is done by the credential; n8n logs in by itself`);
+		throw inputError(ctx, 'Operation Name', `"${operation}" is done by the credential; n8n logs in by itself`);
 	}
-	const rows = ((this.getNodeParameter('parameters', {}) as IDataObject).parameter ?? []) as IDataObject[];
+	const rows = ((ctx.getNodeParameter('parameters', {}) as IDataObject).parameter ?? []) as IDataObject[];
 	const params: IDataObject = {};
 	for (const row of rows) {
 		const name = String(row.name ?? '').trim();
-		if (!name) throw inputError(this, 'Parameters › Name', 'every parameter needs a name');
+		if (!name) throw inputError(ctx, 'Parameters › Name', 'every parameter needs a name');
 		if (RESERVED_PARAMETERS.includes(name.toLowerCase())) {
-			throw inputError(this, `Parameters › ${name}`, `"${name}" is set by the node`);
+			throw inputError(ctx, `Parameters › ${name}`, `"${name}" is set by the node`);
 		}
-		const value = parameterValue(this, name, row);
+		const value = parameterValue(ctx, name, row);
 		params[name] = (typeof value === 'object' && value !== null ? JSON.stringify(value) : value) as IDataObject[string];
 	}
-	const method = this.getNodeParameter('httpMethod', 'POST') === 'GET' ? 'GET' : 'POST';
-	// routedRequest places the parameters where the operation's method reads them
-	requestOptions.method = method;
-	requestOptions.qs = { ...params, operation };
-	requestOptions.body = {};
-	return requestOptions;
+	const chosen = String(ctx.getNodeParameter('httpMethod', 'auto'));
+	const placement: Placement = chosen === 'GET' || chosen === 'POST' ? chosen : 'auto';
+	return { operation, params, placement };
 }
 
 /** An operation the CRM does not know ends in a PHP fatal error: HTTP 500 with an empty body (02_auth_session.jsonl). */
-const explainCustomFailure: ExplainFailure = (failure, requestData) => {
-	const operation = routedOperation(requestData);
+function explainCustomFailure(failure: VtigerFailure, operation: string): string | undefined {
 	if (failure.kind !== 'crash' || isKnownStockCrash(operation)) return undefined;
 	return isRegisteredOperation(operation)
 		? `Vtiger hit an unhandled PHP error running "${operation}": a parameter is missing or has a value the operation cannot handle. The CRM's PHP error log has the details.`
 		: `"${operation}" is not one of stock Vtiger's operations: Vtiger answers HTTP 500 with an empty body when an operation is not registered in vtiger_ws_operation (check its name and that the extension registering it is installed), or when it fails on the parameters given.`;
-};
+}
+
+function isEmptyAnswer(result: unknown): boolean {
+	if (result === null || result === undefined || result === '') return true;
+	if (Array.isArray(result)) return result.length === 0;
+	return typeof result === 'object' && Object.keys(result).length === 0;
+}
+
+/**
+ * An empty answer is one item that says so (issue 15): a workflow must not stop without output. Vtiger hands an
+ * operation only the parameters it registered (vtiger_ws_operation_parameters), from $_GET for a GET operation
+ * and $_POST for a POST one: a GET-registered gettranslation called with a POST body answers [] (lab, both servers).
+ */
+function emptyAnswerNotice(operation: string, params: IDataObject, placement: Placement): string {
+	const names = Object.keys(params);
+	const sent = names.length ? `the parameters ${names.map((name) => `"${name}"`).join(', ')}` : 'no parameters';
+	if (placement === 'auto' || names.length === 0) {
+		return `Vtiger answered "${operation}" with an empty result for ${sent}. Vtiger passes an operation only the parameters registered for it in vtiger_ws_operation_parameters and silently drops the others: check their names.`;
+	}
+	const other = placement === 'GET' ? 'POST' : 'GET';
+	return `Vtiger answered "${operation}" with an empty result for ${sent}, sent only in the ${placement === 'GET' ? 'query string' : 'form body'}. If the operation is registered as ${other}, Vtiger ignored them: set Send Parameters to Auto.`;
+}
+
+async function callCustom(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
+	const { operation, params, placement } = readCall(this);
+	const itemIndex = this.getItemIndex();
+	// a stock operation keeps its registered type; any other gets its parameters where Vtiger reads either type's
+	const registered = isRegisteredOperation(operation);
+	const method = registered ? getOperationMethod(operation) : placement === 'auto' ? 'POST' : placement;
+	let result: unknown;
+	try {
+		result = await vtigerApiRequest.call(this, operation, params, {
+			method,
+			itemIndex,
+			bothPlaces: !registered && placement === 'auto',
+		});
+	} catch (error) {
+		if (!(error instanceof NodeApiError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+		const apiError: NodeApiError = error;
+		const failure = failureOf(apiError);
+		const cause = failure ? explainCustomFailure(failure, operation) : undefined;
+		if (cause) apiError.description = cause;
+		throw apiError;
+	}
+	const records = isEmptyAnswer(result)
+		? [{ result: result as IDataObject[string], notice: emptyAnswerNotice(operation, params, placement) }]
+		: resultToJsonItems(result);
+	return records.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+}
 
 const callOption: INodePropertyOptions = {
 	name: 'Call',
@@ -71,10 +119,9 @@ const callOption: INodePropertyOptions = {
 	action: 'Call a webservice operation',
 	description: 'Call any operation, including those an extension registers (e.g. gettranslation)',
 	routing: {
-		request: { method: 'POST', body: {} },
-		send: { paginate: true, preSend: [sendCustom] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: explainingRequest(explainCustomFailure) },
+		request: { method: 'POST' },
+		send: { paginate: true },
+		operations: { pagination: callCustom },
 	},
 };
 
@@ -91,16 +138,21 @@ const properties: INodeProperties[] = [
 		displayOptions: showFor(CUSTOM, ['call']),
 	},
 	{
-		displayName: 'HTTP Method',
+		displayName: 'Send Parameters',
 		name: 'httpMethod',
 		type: 'options',
 		options: [
-			{ name: 'GET', value: 'GET' },
-			{ name: 'POST', value: 'POST' },
+			{
+				name: 'Auto (Query String and Body)',
+				value: 'auto',
+				description: 'Works whatever type the operation is registered with',
+			},
+			{ name: 'GET (Query String)', value: 'GET', description: 'For an operation registered as GET' },
+			{ name: 'POST (Form Body)', value: 'POST', description: 'For an operation registered as POST' },
 		],
-		default: 'POST',
+		default: 'auto',
 		description:
-			'The type the operation is registered with: Vtiger reads its parameters only from the query string (GET) or only from the form body (POST). Stock operations always use their registered type.',
+			'Vtiger reads a GET-registered operation\'s parameters only from the query string and a POST-registered one\'s only from the form body. Auto sends a POST with them in both, so the call works without knowing the type. Stock operations always use their registered type.',
 		displayOptions: showFor(CUSTOM, ['call']),
 	},
 	{
