@@ -105,8 +105,8 @@ describe('resourceMapping', () => {
 	test('Contacts: mandatory fields required, read-only hidden, types and picklists mapped', async () => {
 		const { fields } = await h.resourceMapping('getCreateFields', { resource: 'record', operation: 'create', module: 'Contacts' });
 		expect(byId(fields, 'lastname')).toMatchObject({ required: true, type: 'string', displayName: 'Last Name', display: true });
-		expect(byId(fields, 'assigned_user_id')).toMatchObject({ required: true, displayName: 'Assigned To (ID of a User 19x… or Group 20x…)' });
-		expect(byId(fields, 'account_id')).toMatchObject({ required: false, displayName: 'Organization Name (ID of Accounts)' });
+		expect(byId(fields, 'assigned_user_id')).toMatchObject({ required: true, displayName: 'Assigned To', type: 'options' });
+		expect(byId(fields, 'account_id')).toMatchObject({ required: false, displayName: 'Organization Name (Accounts ID)' });
 		expect(byId(fields, 'donotcall')?.type).toBe('boolean');
 		expect(byId(fields, 'birthday')?.type).toBe('dateTime');
 		expect(byId(fields, 'leadsource')).toMatchObject({ type: 'options' });
@@ -122,15 +122,15 @@ describe('resourceMapping', () => {
 		expect(fields.filter((f) => f.required).map((f) => f.id).sort()).toEqual(
 			expect.arrayContaining(['subject', 'account_id', 'assigned_user_id']),
 		);
-		expect(byId(fields, 'account_id')?.displayName).toMatch(/\(ID of Accounts\)$/);
+		expect(byId(fields, 'account_id')?.displayName).toMatch(/\(Accounts ID\)$/);
 		expect(fields.some((f) => f.type === 'number')).toBe(true);
 	});
 
-	test('Calendar: fields sharing a label are told apart; time and datetime types', async () => {
+	test('Calendar: fields sharing a label are told apart; Start is one date-time', async () => {
 		const { fields } = await h.resourceMapping('getCreateFields', { module: 'Calendar' });
 		expect(byId(fields, 'taskstatus')).toMatchObject({ displayName: 'Status (taskstatus)', required: true, type: 'options' });
-		expect(byId(fields, 'time_start')?.type).toBe('time');
-		expect(byId(fields, 'parent_id')?.displayName).toMatch(/\(ID of Accounts, Campaigns, HelpDesk/);
+		expect(byId(fields, 'date_start')?.type).toBe('dateTime');
+		expect(byId(fields, 'parent_id')?.displayName).toMatch(/^Related To \(Accounts\/Campaigns \+7 ID\)$/);
 	});
 
 	test('update fields: the same fields, none required', async () => {

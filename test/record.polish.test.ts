@@ -94,7 +94,7 @@ describe('a custom module (module builder, cf_ fields)', () => {
 		expect(byId(fields, 'cf_851')).toMatchObject({ displayName: 'Plate Number', required: false, type: 'string' });
 		expect(byId(fields, 'cf_853')?.type).toBe('dateTime');
 		expect(byId(fields, 'cf_855')?.options).toEqual(['Petrol', 'Diesel', 'Electric'].map((value) => ({ name: value, value })));
-		expect(byId(fields, 'cf_857')?.displayName).toBe('Driver (ID of Contacts)');
+		expect(byId(fields, 'cf_857')?.displayName).toBe('Driver (Contacts ID)');
 		expect(byId(fields, 'cf_859')?.type).toBe('number');
 		expect(fields.map((f) => f.id)).not.toEqual(expect.arrayContaining(['cars_no']));
 		expect(byId(fields, 'id')).toBeUndefined();

@@ -388,6 +388,8 @@ export interface RunNodeOptions {
 	items?: Array<IDataObject | INodeExecutionData>;
 	continueOnFail?: boolean;
 	typeVersion?: number;
+	/** the workflow's time zone setting (n8n's default otherwise) */
+	timezone?: string;
 }
 
 export interface RunNodeResult {
@@ -492,7 +494,7 @@ export function createHarness(options: HarnessOptions): Harness {
 		...extra,
 	});
 
-	const makeWorkflow = (node: INode, staticData?: IDataObject) =>
+	const makeWorkflow = (node: INode, staticData?: IDataObject, timezone?: string) =>
 		new Workflow({
 			id: 'harness-workflow',
 			name: 'Harness',
@@ -501,7 +503,7 @@ export function createHarness(options: HarnessOptions): Harness {
 			active: false,
 			nodeTypes,
 			staticData: staticData ? { [`node:${node.name}`]: staticData } : {},
-			settings: { executionOrder: 'v1' },
+			settings: { executionOrder: 'v1', ...(timezone ? { timezone } : {}) },
 		});
 
 	async function runNode(run: RunNodeOptions): Promise<RunNodeResult> {
@@ -509,7 +511,7 @@ export function createHarness(options: HarnessOptions): Harness {
 			typeVersion: run.typeVersion ?? 1,
 			...(run.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		});
-		const workflow = makeWorkflow(node);
+		const workflow = makeWorkflow(node, undefined, run.timezone);
 		const workflowData: IWorkflowBase = {
 			id: workflow.id,
 			name: 'Harness',

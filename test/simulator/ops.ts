@@ -12,7 +12,8 @@ import {
 	unknownError,
 	WsError,
 } from './errors';
-import { BY_PREFIX, FieldMeta, FIELD_INDEX, FIXTURE, INVENTORY_MODULES, LISTTYPES, ModuleMeta, MODULES, relatedTypesOf } from './meta';
+import { BY_PREFIX, defaultValue, FieldMeta, FIELD_INDEX, FIXTURE, INVENTORY_MODULES, LISTTYPES, ModuleMeta, MODULES, relatedTypesOf } from './meta';
+import { deriveDuration, isActivityModule, storedActivityModule } from './activity';
 import { LineItem, RecordStore, SimRecord, SimUser, Values, wsId } from './store';
 import { formatDateTime, htmlDecode, htmlspecialchars, randomHex, uniqid } from './util';
 import { runVtql, VtqlContext, VtqlRow } from './vtqlBridge';
@@ -249,6 +250,8 @@ export class Operations {
 	private entity(ctx: OpContext, raw: string | undefined): SimRecord {
 		const { meta, crmid } = this.idParts(raw);
 		const rec = this.store.byCrmid.get(crmid);
+		// a task read as 18x… or an event as 9x…: INVALID_ID_ATTRIBUTE (lab, both servers; activity.ts)
+		if (rec && !rec.deleted && rec.module !== meta.name && isActivityModule(rec.module) && isActivityModule(meta.name)) throw invalidId();
 		if (!rec || rec.deleted || rec.module !== meta.name) throw denied();
 		if (!this.entityVisible(ctx.user as SimUser, rec.module)) throw denied();
 		return rec;
@@ -613,8 +616,11 @@ export class Operations {
 			lines = this.lineItems(element.LineItems);
 		}
 		this.checkDuplicates(meta, values);
+		deriveDuration(module, values);
+		delete echo.duration_hours;
+		delete echo.duration_minutes;
 		const ownerId = (values.assigned_user_id as string) || user.id;
-		const rec = this.store.insertRecord(module, {}, { ownerId, modifiedBy: user.id });
+		const rec = this.store.insertRecord(storedActivityModule(module, values), {}, { ownerId, modifiedBy: user.id });
 		for (const [k, v] of Object.entries(values)) if (k !== 'assigned_user_id') rec.values[k] = v;
 		if (lines) {
 			rec.lineItems = lines;
@@ -634,6 +640,7 @@ export class Operations {
 			// the answer shows the stored (renamed) file name, not the one sent (lab: probe.bin -> probe.binfile.txt)
 			if (ctx.files.some((f) => f.field === 'filename')) for (const k of ['filename', 'filetype', 'filesize']) delete echo[k];
 		}
+		if (rec.module !== module) return this.answerAs(module, rec, echo);
 		const out = this.recordOut(rec, echo) as Record<string, unknown>;
 		if (module === 'Products') {
 			// the create answer of a product has no tax1-3, and ends with the price per currency: currency1 a
@@ -645,6 +652,17 @@ export class Operations {
 			void _c1;
 			return { ...rest, currency1: Number(rec.values.unit_price ?? 0), currency_id: '21x1' };
 		}
+		return out;
+	}
+
+	/** Calendar's create answer for a record stored as an Event (activity.ts): Calendar's fields and a 9x… id. */
+	private answerAs(module: string, rec: SimRecord, echo: Values): Values {
+		const out: Values = {};
+		for (const f of MODULES[module].fields) {
+			if (f.name !== 'id') out[f.name] = echo[f.name] ?? rec.values[f.name] ?? defaultValue(f);
+		}
+		out.id = `${MODULES[module].idPrefix}x${rec.crmid}`;
+		out.label = this.store.label(rec);
 		return out;
 	}
 
@@ -694,6 +712,9 @@ export class Operations {
 		const { echo, missingUser } = this.apply(rec.module, element, values);
 		if (partial) this.checkMandatory(meta, (f) => (values[f.name] ?? '') !== '');
 		this.checkDuplicates(meta, values, rec.crmid);
+		deriveDuration(rec.module, values);
+		delete echo.duration_hours;
+		delete echo.duration_minutes;
 		let lines: LineItem[] | undefined;
 		if (INVENTORY_MODULES.has(rec.module) && element.LineItems !== undefined) lines = this.lineItems(element.LineItems);
 		rec.values = values;

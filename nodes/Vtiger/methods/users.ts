@@ -1,5 +1,7 @@
-import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
+import { failureOf } from '../shared/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
 import { vtigerApiRequest } from '../shared/transport';
 import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../shared/vtql';
 
@@ -22,11 +24,67 @@ export async function searchUsers(
 		query: withLimit(statement, offset, VTQL_PAGE_SIZE),
 	})) ?? []) as IDataObject[];
 	return {
-		results: rows.map((row) => {
-			const name = [row.first_name, row.last_name].map((part) => String(part ?? '').trim()).filter(Boolean).join(' ');
-			const login = String(row.user_name ?? '');
-			return { name: name ? `${name} (${login})` : login || String(row.id), value: String(row.id) };
-		}),
+		results: rows.map((row) => ({ name: userName(row), value: String(row.id) })),
 		paginationToken: rows.length === VTQL_PAGE_SIZE ? String(offset + VTQL_PAGE_SIZE) : undefined,
 	};
+}
+
+/** Pages of users read for the owner choices: 1,000 users is more than a picker can show usefully. */
+const OWNER_USER_PAGES = 10;
+
+function userName(row: IDataObject): string {
+	const name = [row.first_name, row.last_name].map((part) => String(part ?? '').trim()).filter(Boolean).join(' ');
+	const login = String(row.user_name ?? '');
+	return name ? `${name} (${login})` : login || String(row.id);
+}
+
+async function activeUsers(ctx: ILoadOptionsFunctions): Promise<IDataObject[]> {
+	const statement = buildSelect({ module: 'Users', fields: ['user_name', 'first_name', 'last_name', 'status'] });
+	const users: IDataObject[] = [];
+	for (let page = 0; page < OWNER_USER_PAGES; page++) {
+		const rows = ((await vtigerApiRequest.call(ctx, 'query', {
+			query: withLimit(statement, page * VTQL_PAGE_SIZE, VTQL_PAGE_SIZE),
+		})) ?? []) as IDataObject[];
+		users.push(...rows.filter((row) => String(row.status ?? 'Active') === 'Active'));
+		if (rows.length < VTQL_PAGE_SIZE) break;
+	}
+	return users;
+}
+
+/** The user the credential logs in as: the login's userId, which the credential keeps (or extendsession's). */
+export async function credentialUserId(ctx: ILoadOptionsFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE);
+	const stored = String(credentials.userId ?? '');
+	if (stored) return stored;
+	const session = ((await vtigerApiRequest.call(ctx, 'extendsession', {})) ?? {}) as IDataObject;
+	return String(session.userId ?? '');
+}
+
+/**
+ * Who can own a record: the CRM's active users, then its groups, names shown and ids as values, the
+ * credential's own user first. A non-admin may not query Users (ACCESS_DENIED on both lab servers) but
+ * may retrieve itself and query Groups.
+ */
+export async function ownerOptions(ctx: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const ownId = await credentialUserId(ctx);
+	// a non-admin's Users query: ACCESS_DENIED, then only itself
+	const listed = await activeUsers(ctx).catch(async (error: unknown) =>
+		failureOf(error)?.code === 'ACCESS_DENIED' && ownId ? undefined : await Promise.reject(error),
+	);
+	const users = listed ?? [((await vtigerApiRequest.call(ctx, 'retrieve', { id: ownId })) ?? { id: ownId }) as IDataObject];
+	const groups = ((await vtigerApiRequest.call(ctx, 'query', {
+		query: withLimit(buildSelect({ module: 'Groups', fields: ['groupname'] }), 0, VTQL_PAGE_SIZE),
+	})) ?? []) as IDataObject[];
+	const own = users.filter((row) => String(row.id) === ownId);
+	const others = users
+		.filter((row) => String(row.id) !== ownId)
+		.map((row) => ({ name: userName(row), value: String(row.id) }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+	return [
+		...own.map((row) => ({ name: `${userName(row)} (you)`, value: String(row.id) })),
+		...others,
+		...groups
+			.map((row) => ({ name: `${String(row.groupname ?? row.id)} (group)`, value: String(row.id) }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+	];
 }

@@ -9,10 +9,11 @@ import type { ExplainFailure } from '../../shared/explain';
 import { isRecordId } from '../../shared/ids';
 import { inputError } from '../../shared/input';
 import { vtigerApiRequest } from '../../shared/transport';
-import { hasLineItems } from './inventory';
+import { hasLineItems, INVENTORY_MODULES } from './inventory';
 
 const WRITES = ['create', 'update', 'replace'];
-const show = { show: { resource: ['record'], operation: WRITES } };
+/** Shown for the inventory modules (n8n shows them too when the module is an expression). */
+const show = { show: { resource: ['record'], operation: WRITES, module: [...INVENTORY_MODULES] } };
 
 export const lineItemsProperties: INodeProperties[] = [
 	{

@@ -28,7 +28,7 @@ async function entityValues(ctx: IExecuteSingleFunctions, module: string, parame
 	const description = await describeModule(ctx, module, ctx.getItemIndex());
 	const values = (ctx.getNodeParameter(`${parameter}.value`, {}) ?? {}) as IDataObject;
 	try {
-		return toVtigerElement(description, values);
+		return toVtigerElement(description, values, ctx.getTimezone());
 	} catch (error) {
 		if (error instanceof FieldValueError) throw inputError(ctx, `${title} Fields › ${error.field}`, error.message);
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: ctx.getItemIndex() });

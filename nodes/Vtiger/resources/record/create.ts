@@ -1,22 +1,22 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { fieldDisplayName, missingMandatory } from '../../shared/fields';
+import { missingMandatory, writeLabel } from '../../shared/fields';
 import { explainingRequest } from '../../shared/explain';
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { addLineItems, explainLineItemCreate } from '../lineItems/lineItems';
 import { fieldsMapper } from './common';
-import { elementFromMapper } from './values';
+import { asCalendarTask, elementFromMapper } from './values';
 
 async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const description = await describeForOperation(this, 'createable');
-	const element = await addLineItems(this, description, elementFromMapper(this, description), 'create');
+	const element = await addLineItems(this, description, asCalendarTask(this, description, elementFromMapper(this, description)), 'create');
 	const missing = missingMandatory(description, element);
 	if (missing.length) {
 		throw inputError(
 			this,
 			'Fields',
-			`${description.label} needs ${missing.map((field) => `"${fieldDisplayName(description, field)}"`).join(', ')}`,
+			`${description.label} needs ${[...new Set(missing.map((field) => `"${writeLabel(description, field)}"`))].join(', ')}`,
 			'Vtiger refuses a record without its mandatory fields (MANDATORY_FIELDS_MISSING)',
 		);
 	}

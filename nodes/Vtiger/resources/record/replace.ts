@@ -12,7 +12,7 @@ import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { vtigerApiRequest } from '../../shared/transport';
 import { addLineItems } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
-import { elementFromMapper } from './values';
+import { asCalendarTask, elementFromMapper } from './values';
 
 /**
  * `update` needs the id and every mandatory field (01_basic_crud.jsonl: MANDATORY_FIELDS_MISSING for a
@@ -21,7 +21,12 @@ import { elementFromMapper } from './values';
 async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const description = await describeForOperation(this, 'updateable');
 	const id = resolveRecordId(this, description);
-	const element: IDataObject = await addLineItems(this, description, elementFromMapper(this, description), 'update');
+	const element: IDataObject = await addLineItems(
+		this,
+		description,
+		asCalendarTask(this, description, elementFromMapper(this, description)),
+		'update',
+	);
 	const missing = missingMandatory(description, element);
 	if (missing.length) {
 		const current = (await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) as IDataObject;

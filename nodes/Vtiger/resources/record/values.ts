@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
 import type { VtigerModuleDescription } from '../../shared/describe';
 import { findField } from '../../shared/describe';
-import { FieldValueError, fieldDisplayName, toVtigerElement } from '../../shared/fields';
+import { FieldValueError, fieldDisplayName, toVtigerElement, writeLabel } from '../../shared/fields';
 import { inputError } from '../../shared/input';
 import { isLineItemField } from '../lineItems/inventory';
 
@@ -33,11 +33,32 @@ export function elementFromMapper(ctx: IExecuteSingleFunctions, description: Vti
 		}
 	}
 	try {
-		return toVtigerElement(description, values);
+		return toVtigerElement(description, values, ctx.getTimezone());
 	} catch (error) {
 		const fieldName = error instanceof FieldValueError ? error.field : '';
 		const field = findField(description, fieldName);
-		const name = field ? fieldDisplayName(description, field) : fieldName || 'Fields';
+		const name = field ? writeLabel(description, field) : fieldName || 'Fields';
 		throw inputError(ctx, fieldName ? `Fields › ${name}` : name, (error as Error).message);
 	}
+}
+
+/** The activity type that makes a Calendar record a task (vtws_getCalendarEntityType in include/Webservices/Utils.php). */
+const TASK = 'Task';
+
+/**
+ * A Calendar record is a task only when its activity type is "Task": Calendar's `create` without it
+ * makes an Event whose returned 9x… id Get cannot read (INVALID_ID_ATTRIBUTE; only 18x… works), on
+ * both lab servers. Calendar writes therefore say "Task"; a call or meeting belongs to Events.
+ */
+export function asCalendarTask(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription, element: IDataObject): IDataObject {
+	if (description.name !== 'Calendar') return element;
+	const type = String(element.activitytype ?? '').trim();
+	if (type !== '' && type !== TASK) {
+		throw inputError(
+			ctx,
+			'Fields › Activity Type',
+			`Calendar holds tasks; a "${type}" is an event: choose the module Events for it`,
+		);
+	}
+	return { ...element, activitytype: TASK };
 }
