@@ -186,3 +186,119 @@ describe('Date-times as ISO 8601', () => {
 		expect(String(json.modifiedtime)).toMatch(/^2026-07-01T\d{2}:30:00(Z|[+-]\d{2}:\d{2})$/);
 	});
 });
+
+describe('Date-time pairs of events', () => {
+	test('date_start + time_start and due_date + time_end become one instant each; the time fields go', async () => {
+		const event = sim.store.insert('Events', {
+			subject: 'Iso meeting',
+			date_start: '2026-07-01',
+			time_start: '08:30:00',
+			due_date: '2026-07-01',
+			time_end: '09:15:00',
+			eventstatus: 'Planned',
+			activitytype: 'Meeting',
+			duration_hours: '0',
+		});
+		const r = await run({ operation: 'get', module: 'Events', recordId: rl(String(event.id)), options: { isoDateTimes: true } }, 2);
+		expect(r.error).toBeUndefined();
+		const json = r.items[0].json;
+		expect(new Date(String(json.date_start)).toISOString()).toBe('2026-07-01T08:30:00.000Z');
+		expect(new Date(String(json.due_date)).toISOString()).toBe('2026-07-01T09:15:00.000Z');
+		expect(json).not.toHaveProperty('time_start');
+		expect(json).not.toHaveProperty('time_end');
+	});
+});
+
+describe('Vtiger Trigger output options', () => {
+	test('reference labels and ISO date-times on polled records, one Accounts query per poll', async () => {
+		const parameters = { module: 'Contacts', events: ['created', 'updated'], options: { referenceLabels: true, isoDateTimes: true } };
+		// past the future modification times other tests left behind
+		sim.clock.freeze(sim.clock.now() + 1000);
+		const first = await admin.poll(parameters, {}, 'trigger');
+		for (let i = 0; i < 3; i++) sim.store.insert('Contacts', { lastname: `Polled${i}`, account_id: account.id }, { modifiedtime: sim.clock.now() + 2 });
+		sim.clock.advance(5);
+		sim.clearLog();
+		const second = await admin.poll(parameters, first.staticData, 'trigger');
+		const polled = (second.items ?? []).filter((item) => String(item.json.lastname).startsWith('Polled'));
+		expect(polled).toHaveLength(3);
+		for (const item of polled) {
+			expect(item.json).toMatchObject({ event: 'created', account_id_label: 'Acme Output' });
+			expect(String(item.json.modifiedtime)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+		}
+		expect(queriesOf('Accounts')).toHaveLength(1);
+		sim.clock.unfreeze();
+	});
+});
+
+describe('Where the options show', () => {
+	const { Vtiger } = require('../nodes/Vtiger/Vtiger.node') as typeof import('../nodes/Vtiger/Vtiger.node');
+	const { VtigerTrigger } = require('../nodes/Vtiger/VtigerTrigger.node') as typeof import('../nodes/Vtiger/VtigerTrigger.node');
+	const { NodeHelpers } = require('n8n-workflow') as typeof import('n8n-workflow');
+	const description = new Vtiger().description;
+
+	function shown(parameters: IDataObject, typeVersion: number, properties = description.properties, type = description): string[] {
+		const node = { id: '1', name: 'n', type: 'x', typeVersion, position: [0, 0] as [number, number], parameters: {} };
+		return properties
+			.filter((property) => NodeHelpers.displayParameter(parameters as never, property, node, type))
+			.map((property) => (property.type === 'collection' ? `${property.name}:${(property.options ?? []).map((o) => (o as { name: string }).name).join(',')}` : property.name));
+	}
+
+	test('new nodes are version 2; saved version 1 nodes stay', () => {
+		expect(description.version).toEqual([1, 2]);
+		expect(description.defaultVersion).toBe(2);
+	});
+
+	test.each(['get', 'getAll', 'query', 'getRelated', 'queryRelated', 'getChanges', 'getWithLineItems', 'create', 'update', 'replace'])(
+		'%s: Simplify (version 2) and the output options',
+		(operation) => {
+			const v2 = shown({ resource: 'record', operation }, 2);
+			expect(v2.filter((name) => name === 'simplify')).toHaveLength(1);
+			const options = v2.filter((name) => name.startsWith('options:'));
+			expect(options).toHaveLength(1);
+			expect(options[0]).toMatch(/referenceLabels/);
+			expect(options[0]).toMatch(/isoDateTimes/);
+			const v1 = shown({ resource: 'record', operation }, 1);
+			expect(v1.includes('simplify')).toBe(operation === 'getChanges');
+		},
+	);
+
+	test.each(['delete', 'addRelated', 'convertLead', 'downloadFile'])('%s: no record output options', (operation) => {
+		const v2 = shown({ resource: 'record', operation }, 2);
+		expect(v2).not.toContain('simplify');
+		expect(v2.some((name) => /referenceLabels|isoDateTimes/.test(name))).toBe(false);
+	});
+
+	test('resources: Record and Module first, then User, Session, Custom Operation; Add Related says so', () => {
+		const resource = description.properties.find((property) => property.name === 'resource');
+		expect((resource?.options ?? []).map((option) => (option as { name: string }).name)).toEqual(['Record', 'Module', 'User', 'Session', 'Custom Operation']);
+		const operations = description.properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes('record'));
+		const addRelated = (operations?.options ?? []).find((option) => (option as { value: string }).value === 'addRelated') as { name: string; action: string };
+		for (const word of addRelated.name.toLowerCase().split(' ')) expect(addRelated.action.toLowerCase()).toContain(word);
+	});
+
+	test('the trigger: output options, and the sync notice only where sync is used', () => {
+		const trigger = new VtigerTrigger().description;
+		const sync = shown({ module: 'Leads', events: ['created'], options: {} }, 1, trigger.properties, trigger);
+		expect(sync).toContain('notice');
+		expect(sync.find((name) => name.startsWith('options:'))).toMatch(/referenceLabels.*|isoDateTimes/);
+		const query = shown({ module: 'Leads', events: ['created', 'deleted'], options: { source: 'query' } }, 1, trigger.properties, trigger);
+		expect(query).not.toContain('notice');
+		expect(query).toContain('queryNotice');
+	});
+});
+
+describe('Codex', () => {
+	const codex = require('../nodes/Vtiger/Vtiger.node.json') as { alias: string[]; resources: { primaryDocumentation: Array<{ url: string }> } };
+	const pkg = require('../package.json') as { homepage: string };
+
+	test.each(['contact', 'lead', 'organization', 'account', 'opportunity', 'deal', 'ticket', 'invoice', 'quote', 'order', 'product', 'task', 'event', 'comment'])(
+		'"%s" finds the node',
+		(word) => {
+			expect(codex.alias.map((alias) => alias.toLowerCase())).toContain(word);
+		},
+	);
+
+	test('the Docs link opens this package\'s README', () => {
+		expect(codex.resources.primaryDocumentation[0].url).toBe(pkg.homepage);
+	});
+});

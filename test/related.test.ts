@@ -59,10 +59,18 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('related records (%s)',
 			expect(bad.error?.message).toMatch(/Vtiger "relatedtypes" failed: ACCESS_DENIED/);
 		});
 
-		test('the relation picker lists "Label (Module)" with "Module:Label" values', async () => {
+		test('the relation picker names and sorts modules like the module picker, with "Module:Label" values', async () => {
 			const options = await h.loadOptions('getRelations', { resource: 'record', operation: 'getRelated', module: 'Accounts' });
-			expect(options).toContainEqual({ name: 'Activities (Calendar)', value: 'Calendar:Activities' });
+			expect(options).toContainEqual({ name: 'Opportunities (Potentials)', value: 'Potentials:Potentials' });
+			expect(options).toContainEqual({ name: 'Tickets (HelpDesk)', value: 'HelpDesk:HelpDesk' });
+			expect(options).toContainEqual({ name: 'Sales Orders (SalesOrder)', value: 'SalesOrder:Sales Order' });
+			expect(options).toContainEqual({ name: 'Activities – Calendar', value: 'Calendar:Activities' });
+			expect(options).toContainEqual({ name: 'Activity History – Calendar', value: 'Calendar:Activity History' });
 			expect(options).toContainEqual({ name: 'Contacts', value: 'Contacts:Contacts' });
+			const names = options.map((option) => option.name);
+			expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+			const modules = await h.loadOptions('getModules', { resource: 'record', operation: 'get' });
+			expect(modules.map((option) => option.name)).toContain('Opportunities (Potentials)');
 		});
 	});
 

@@ -2,27 +2,16 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { describeModule } from '../shared/describe';
 import { fieldDisplayName } from '../shared/fields';
-import { vtigerApiRequest } from '../shared/transport';
 import { chosenModule } from './context';
-
-interface ListTypes {
-	types?: string[];
-	information?: Record<string, { label?: string; singular?: string; isEntity?: boolean }>;
-}
+import { byName, listTypes, moduleOptionName } from './moduleNames';
 
 async function moduleOptions(ctx: ILoadOptionsFunctions, entitiesOnly: boolean): Promise<INodePropertyOptions[]> {
-	const answer = ((await vtigerApiRequest.call(ctx, 'listtypes')) ?? {}) as ListTypes;
-	const information = answer.information ?? {};
-	return (answer.types ?? [])
+	const types = await listTypes(ctx);
+	const information = types.information ?? {};
+	return (types.types ?? [])
 		.filter((name) => !entitiesOnly || information[name]?.isEntity !== false)
-		.map((name) => {
-			const label = information[name]?.label || name;
-			return {
-				name: label === name ? label : `${label} (${name})`,
-				value: name,
-			};
-		})
-		.sort((a, b) => a.name.localeCompare(b.name));
+		.map((name) => ({ name: moduleOptionName(name, types), value: name }))
+		.sort(byName);
 }
 
 /** Entity modules (records), custom modules included, shown by their labels. */

@@ -2,17 +2,31 @@ import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions
 
 import { encodeRelation, relationsOf } from '../resources/related/relation';
 import { chosenModule } from './context';
+import { byName, listTypes, moduleOptionName } from './moduleNames';
 import { searchModuleRecords } from './recordSearch';
 
-/** The chosen module's related lists: "Label (Module)", value "Module:Label". */
+/** Letters only, lower case, without a plural s: "Sales Order", "SalesOrder" and "Sales Orders" are alike. */
+function comparable(text: string): string {
+	return text.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/s$/, '');
+}
+
+/**
+ * The chosen module's related lists, named and sorted like the module picker ("Opportunities
+ * (Potentials)"); a list whose label says more than its module keeps it in front ("Activity History –
+ * Calendar"). Value "Module:Label".
+ */
 export async function getRelations(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const module = chosenModule(this);
 	if (!module) return [];
-	const relations = await relationsOf(this, module);
-	return relations.map((relation) => ({
-		name: relation.label === relation.module ? relation.label : `${relation.label} (${relation.module})`,
-		value: encodeRelation(relation),
-	}));
+	const [relations, types] = await Promise.all([relationsOf(this, module), listTypes(this)]);
+	return relations
+		.map((relation) => {
+			const moduleName = moduleOptionName(relation.module, types);
+			const moduleLabel = types.information?.[relation.module]?.label ?? relation.module;
+			const same = [relation.module, moduleLabel].some((name) => comparable(name) === comparable(relation.label));
+			return { name: same ? moduleName : `${relation.label} – ${moduleName}`, value: encodeRelation(relation) };
+		})
+		.sort(byName);
 }
 
 function chosenRelatedModule(ctx: ILoadOptionsFunctions): string {

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { recordOutputOptions } from '../shared/output';
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -7,6 +9,16 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'notice',
 		type: 'notice',
 		default: '',
+		// only "sync" has these limits: with Detect Changes With = Query the notice below applies
+		displayOptions: { hide: { 'options.source': ['query'] } },
+	},
+	{
+		displayName:
+			'Detecting changes with queries sees records of every owner, groups included, but never deletions.',
+		name: 'queryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { 'options.source': ['query'], events: ['deleted'] } },
 	},
 	{
 		displayName: 'Module Name or ID',
@@ -71,6 +83,7 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'On the first activation, report changes made after this moment instead of only changes from now on',
 			},
+			...recordOutputOptions,
 		],
 	},
 ];

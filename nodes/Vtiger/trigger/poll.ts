@@ -7,8 +7,10 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
+import { describeModule } from '../shared/describe';
 import { readVtigerResponse } from '../shared/envelope';
 import { failureFromThrown, failureOf, vtigerApiError } from '../shared/errors';
+import { readRecordOutput, shapeRecords } from '../shared/output';
 import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
 import { vtigerApiRequest } from '../shared/transport';
 import { webserviceUrl } from '../shared/url';
@@ -133,6 +135,17 @@ async function readWindow(ctx: IPollFunctions, module: string, cursor: number): 
 	return await fetchVtqlWindow(async (vtql) => await runVtql(ctx, vtql), module, cursor);
 }
 
+/** The changed records with the output Options applied (reference labels: one query per module and poll). */
+async function shapeChanges(ctx: IPollFunctions, module: string, changes: Change[]): Promise<Change[]> {
+	const output = readRecordOutput(ctx);
+	const withRecords = changes.filter((change) => change.record);
+	if ((!output.referenceLabels && !output.isoDateTimes) || withRecords.length === 0) return changes;
+	const description = await describeModule(ctx, module);
+	const shaped = await shapeRecords(ctx, description, withRecords.map((change) => change.record as IDataObject), output);
+	const byChange = new Map(withRecords.map((change, index) => [change, shaped[index]]));
+	return changes.map((change) => (byChange.has(change) ? { ...change, record: byChange.get(change) } : change));
+}
+
 function toItem(change: Change, module: string): INodeExecutionData {
 	const json: IDataObject = { event: change.event, module };
 	if (change.record) Object.assign(json, change.record);
@@ -152,7 +165,8 @@ async function latestRecord(ctx: IPollFunctions, module: string): Promise<INodeE
 		});
 	}
 	const event: TriggerEvent = record.createdtime === record.modifiedtime ? 'created' : 'updated';
-	return [[toItem({ event, id: String(record.id ?? ''), record }, module)]];
+	const [change] = await shapeChanges(ctx, module, [{ event, id: String(record.id ?? ''), record }]);
+	return [[toItem(change, module)]];
 }
 
 export async function pollVtiger(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
@@ -173,9 +187,11 @@ export async function pollVtiger(this: IPollFunctions): Promise<INodeExecutionDa
 		}
 		const window = await readWindow(this, module, state.cursor);
 		const { changes, next } = computeChanges(state, window, events);
+		// shaped before the cursor moves: a failed label query must not lose the changes
+		const shaped = await shapeChanges(this, module, changes);
 		writeState(staticData, next);
-		if (changes.length === 0) return null;
-		return [changes.map((change) => toItem(change, module))];
+		if (shaped.length === 0) return null;
+		return [shaped.map((change) => toItem(change, module))];
 	} finally {
 		running.delete(staticData);
 	}

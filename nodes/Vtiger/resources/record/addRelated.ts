@@ -53,7 +53,7 @@ async function linked(this: IExecuteSingleFunctions, items: INodeExecutionData[]
 export const addRelatedOption: INodePropertyOptions = {
 	name: 'Add Related',
 	value: 'addRelated',
-	action: 'Link a related record',
+	action: 'Add a related record',
 	description: 'Add a record to one of a record\'s related lists (add_related)',
 	routing: {
 		request: { method: 'POST', body: { operation: 'add_related' } },
