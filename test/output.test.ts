@@ -302,3 +302,22 @@ describe('Codex', () => {
 		expect(codex.resources.primaryDocumentation[0].url).toBe(pkg.homepage);
 	});
 });
+
+describe('Converted leads (as on the lab)', () => {
+	test('sync lists a converted lead as deleted, queries leave it out: the trigger reports no created lead', async () => {
+		sim.clock.freeze(sim.clock.now() + 2000);
+		const parameters = { module: 'Leads', events: ['created', 'updated', 'deleted'], options: {} };
+		const first = await admin.poll(parameters, {}, 'trigger');
+		const lead = sim.store.insert('Leads', { lastname: 'Converted', company: 'Conv Ltd' }, { modifiedtime: sim.clock.now() + 1 });
+		sim.clock.advance(2);
+		const converted = await run({ operation: 'convertLead', leadId: rl(String(lead.id)), createContact: true, contactFields: { mappingMode: 'defineBelow', value: {} } }, 2);
+		expect(converted.error).toBeUndefined();
+		sim.clock.advance(3);
+		const second = await admin.poll(parameters, first.staticData, 'trigger');
+		const mine = (second.items ?? []).filter((item) => item.json.id === lead.id).map((item) => item.json.event);
+		expect(mine).toEqual(['deleted']);
+		const found = await run({ operation: 'getAll', module: 'Leads', returnAll: true, filters: { conditions: [{ field: 'lastname', operator: 'equal', value: 'Converted' }] } }, 2);
+		expect(found.items).toHaveLength(0);
+		sim.clock.unfreeze();
+	});
+});

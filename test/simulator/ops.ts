@@ -763,9 +763,12 @@ export class Operations {
 		// the first 100 changes fix the page's upper bound; every change up to that second is returned
 		const max = candidates[Math.min(100, candidates.length) - 1].mtime;
 		const page = candidates.filter((r) => r.mtime <= max);
+		// a converted lead leaves sync as a deletion (lab, 8081: created, converted, then sync of Leads
+		// answered updated [] and deleted ["10x255"]; retrieve still finds it)
+		const gone = (r: SimRecord) => r.deleted || (r.module === 'Leads' && r.converted === true);
 		return {
-			updated: page.filter((r) => !r.deleted).map((r) => this.store.output(r, { label: false, listForm: true })),
-			deleted: page.filter((r) => r.deleted).map((r) => wsId(r)),
+			updated: page.filter((r) => !gone(r)).map((r) => this.store.output(r, { label: false, listForm: true })),
+			deleted: page.filter(gone).map((r) => wsId(r)),
 			more: candidates.length > page.length,
 			lastModifiedTime: max,
 		};
