@@ -2,14 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { createHarness } from './harness';
+import { FAKE_PNG, PNG } from './images';
 import type { Harness } from './harness';
 import { startSimulator } from './simulator';
 import type { Profile, Simulator } from './simulator';
-
-/** A 1×1 PNG. */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-/** Starts like that PNG (signature and IHDR chunk), then PHP: Vtiger's image check refuses it. */
-export const FAKE_PNG = Buffer.concat([PNG.subarray(0, 33), Buffer.from('<?php echo "not an image"; ?>')]);
 
 const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 
