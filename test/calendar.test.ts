@@ -238,3 +238,48 @@ describe('Calendar tasks', () => {
 		expect((await read(`18x${crmid}`)).success).toBe(true);
 	});
 });
+
+describe('date-times a user filters by are the same instants', () => {
+	test('Get Many compares a date-time field with the UTC text of the instant meant; dates and LIKE stay as written', async () => {
+		const r = await h.runNode({
+			type: 'vtiger',
+			timezone: 'Europe/Berlin',
+			parameters: {
+				resource: 'record',
+				operation: 'getAll',
+				module: 'Contacts',
+				limit: 5,
+				filters: {
+					conditions: [
+						{ field: 'modifiedtime', operator: 'greaterOrEqual', value: '2026-07-01 10:00' },
+						{ field: 'createdtime', operator: 'less', value: '2026-01-15T10:00:00Z' },
+						{ field: 'birthday', operator: 'equal', value: '1990-03-01' },
+						{ field: 'createdtime', operator: 'like', value: '2026-01%' },
+					],
+				},
+				options: { fields: ['lastname'] },
+			},
+		});
+		expect(r.error).toBeUndefined();
+		const [query] = sim.log.filter((entry) => entry.operation === 'query');
+		expect(query.params.query).toBe(
+			"SELECT lastname FROM Contacts WHERE modifiedtime >= '2026-07-01 08:00:00' AND createdtime < '2026-01-15 10:00:00' AND birthday = '1990-03-01' AND createdtime LIKE '2026-01%' LIMIT 0, 5;",
+		);
+		const bad = await h.runNode({
+			type: 'vtiger',
+			parameters: { resource: 'record', operation: 'getAll', module: 'Contacts', filters: { conditions: [{ field: 'modifiedtime', operator: 'greater', value: 'yesterday' }] } },
+		});
+		expect(bad.error?.message).toBe('Filters › Value: "yesterday" is not a date and time');
+	});
+
+	test('Get Changes reads "since" without an offset in the workflow\'s zone', async () => {
+		const r = await h.runNode({
+			type: 'vtiger',
+			timezone: 'Europe/Berlin',
+			parameters: { resource: 'record', operation: 'getChanges', module: 'HelpDesk', since: '2026-01-15 10:00' },
+		});
+		expect(r.error).toBeUndefined();
+		const [sync] = sim.log.filter((entry) => entry.operation === 'sync');
+		expect(sync.params.modifiedTime).toBe(String(Date.UTC(2026, 0, 15, 9) / 1000));
+	});
+});

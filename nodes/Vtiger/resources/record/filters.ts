@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteSingleFunctions, INodeProperties } from 'n8n-
 import type { VtigerModuleDescription } from '../../shared/describe';
 import { findField } from '../../shared/describe';
 import { inputError } from '../../shared/input';
+import { instantToVtiger, userDateTimeToInstant } from '../../shared/time';
 import type { VtqlCondition, VtqlOperator } from '../../shared/vtql';
 import { RECORD } from './common';
 
@@ -96,7 +97,13 @@ function listValues(ctx: IExecuteSingleFunctions, value: string): string[] {
 	return text.split(',').map((entry) => entry.trim());
 }
 
-function filterValue(ctx: IExecuteSingleFunctions, type: string, value: unknown): string {
+function filterValue(ctx: IExecuteSingleFunctions, type: string, value: unknown, operator?: VtqlOperator): string {
+	// a date-time (createdtime, modifiedtime) is compared as the instant meant, in Vtiger's UTC text
+	if (type === 'datetime' && operator !== 'LIKE' && value !== undefined && value !== null && value !== '') {
+		const instant = userDateTimeToInstant(value, ctx.getTimezone());
+		if (!instant) throw inputError(ctx, 'Filters › Value', `"${String(value)}" is not a date and time`);
+		return instantToVtiger(instant).dateTime;
+	}
 	if (type === 'boolean') {
 		if (value === true || ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase())) return '1';
 		if (value === false || ['0', 'false', 'no', 'off'].includes(String(value).toLowerCase())) return '0';
@@ -117,11 +124,10 @@ export function readConditions(ctx: IExecuteSingleFunctions, description: Vtiger
 		}
 		const operator = OPERATORS[String(row.operator ?? 'equal')];
 		if (!operator) throw inputError(ctx, 'Filters › Operator', `"${String(row.operator)}" is not an operator`);
-		const value = filterValue(ctx, field.type.name, row.value);
-		return {
-			field: name,
-			operator,
-			value: operator === 'IN' ? listValues(ctx, value).map((entry) => filterValue(ctx, field.type.name, entry)) : value,
-		};
+		if (operator === 'IN') {
+			const list = listValues(ctx, filterValue(ctx, 'string', row.value));
+			return { field: name, operator, value: list.map((entry) => filterValue(ctx, field.type.name, entry, operator)) };
+		}
+		return { field: name, operator, value: filterValue(ctx, field.type.name, row.value, operator) };
 	});
 }
