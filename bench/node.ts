@@ -77,19 +77,19 @@ export async function loadNodeDriver(): Promise<{ driver: NodeDriver; missing: R
 					operation: 'create',
 					module,
 					columns: { mappingMode: 'autoMapInputData', value: null },
-					maxConcurrency: concurrency,
+					options: { maxConcurrency: concurrency },
 				},
 				elements,
 			),
 		getMany: (h, module, concurrency) =>
-			execute(h, { resource: 'record', operation: 'getAll', module, returnAll: true, maxConcurrency: concurrency }),
+			execute(h, { resource: 'record', operation: 'getAll', module, returnAll: true, options: { maxConcurrency: concurrency } }),
 		get: (h, id, concurrency) =>
 			execute(h, {
 				resource: 'record',
 				operation: 'get',
 				module: 'Contacts',
 				recordId: { __rl: true, mode: 'id', value: id },
-				maxConcurrency: concurrency,
+				options: { maxConcurrency: concurrency },
 			}),
 		async poll(h, module, staticData, startFrom) {
 			const out = await h.poll(

@@ -1,6 +1,7 @@
 /**
  * The least any client could do: one keep-alive agent, one login, the fewest requests possible,
- * the same number of requests in flight as the node. The benchmark's yardstick.
+ * the same number of requests in flight as the node. The benchmark's yardstick. With `sessions` > 1
+ * it is the raw session-pool client: request lane i (of `map`) uses session i, logins one at a time.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -22,14 +23,20 @@ export type Params = Record<string, string | number>;
 export class RawClient {
 	private readonly agent: http.Agent;
 	private readonly target: URL;
+	private readonly pool: string[] = [];
+	private readonly poolLogins = new Map<number, Promise<void>>();
+	private loginChain: Promise<unknown> = Promise.resolve();
 	private session = '';
 	private loginInFlight: Promise<void> | undefined;
+	/** the logged-in user's id (19x1 …) */
+	userId = '';
 
 	constructor(
 		url: string,
 		private readonly username: string,
 		private readonly accessKey: string,
 		readonly concurrency: number,
+		readonly sessions = 1,
 	) {
 		this.target = new URL(url);
 		this.agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -86,16 +93,27 @@ export class RawClient {
 		});
 	}
 
+	/** challenge + login, one at a time (a second challenge for the user replaces the first token). */
+	private newSession(): Promise<string> {
+		const run = this.loginChain.then(async () => {
+			const challenge = (await this.send('getchallenge', { username: this.username })) as { token: string };
+			const accessKey = createHash('md5').update(challenge.token + this.accessKey).digest('hex');
+			const result = (await this.send('login', { username: this.username, accessKey })) as {
+				sessionName: string;
+				userId: string;
+			};
+			this.userId = result.userId;
+			return result.sessionName;
+		});
+		this.loginChain = run.catch(() => undefined);
+		return run;
+	}
+
 	/** getchallenge + login; concurrent callers share one login. */
 	login(): Promise<void> {
 		if (!this.loginInFlight) {
 			this.loginInFlight = (async () => {
-				const challenge = (await this.send('getchallenge', { username: this.username })) as { token: string };
-				const accessKey = createHash('md5').update(challenge.token + this.accessKey).digest('hex');
-				const result = (await this.send('login', { username: this.username, accessKey })) as {
-					sessionName: string;
-				};
-				this.session = result.sessionName;
+				this.session = await this.newSession();
 			})().finally(() => {
 				this.loginInFlight = undefined;
 			});
@@ -103,8 +121,10 @@ export class RawClient {
 		return this.loginInFlight;
 	}
 
-	/** A call with the session; on INVALID_SESSIONID one shared re-login, then one retry. */
-	async call(operation: string, params: Params): Promise<unknown> {
+	/** Lane 0 and a one-session client use the shared session; lane i of a pool its own. */
+	async call(operation: string, params: Params, lane = 0): Promise<unknown> {
+		const slot = this.sessions > 1 ? lane % this.sessions : 0;
+		if (slot > 0) return await this.callPooled(slot, operation, params);
 		if (!this.session) await this.login();
 		const used = this.session;
 		try {
@@ -122,25 +142,54 @@ export class RawClient {
 		}
 	}
 
-	/** Runs fn over items with at most `concurrency` in flight; results in input order. */
-	async map<T, R>(items: T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	private async poolLogin(slot: number, dead?: string): Promise<void> {
+		const running = this.poolLogins.get(slot);
+		if (running) return await running;
+		if (this.pool[slot] && this.pool[slot] !== dead) return;
+		const flight = this.newSession().then((session) => {
+			this.pool[slot] = session;
+		});
+		this.poolLogins.set(slot, flight);
+		try {
+			await flight;
+		} finally {
+			this.poolLogins.delete(slot);
+		}
+	}
+
+	private async callPooled(slot: number, operation: string, params: Params): Promise<unknown> {
+		if (!this.pool[slot]) await this.poolLogin(slot);
+		const used = this.pool[slot];
+		try {
+			return await this.send(operation, { ...params, sessionName: used });
+		} catch (error) {
+			if (!(error instanceof VtigerCallError) || (error.code !== 'INVALID_SESSIONID' && error.code !== 'AUTHENTICATION_REQUIRED')) {
+				throw error;
+			}
+			await this.poolLogin(slot, used);
+			return await this.send(operation, { ...params, sessionName: this.pool[slot] });
+		}
+	}
+
+	/** Runs fn over items with at most `concurrency` in flight (worker w is lane w); results in input order. */
+	async map<T, R>(items: T[], fn: (item: T, index: number, lane: number) => Promise<R>): Promise<R[]> {
 		const results = new Array<R>(items.length);
 		let next = 0;
-		const worker = async () => {
+		const worker = async (lane: number) => {
 			while (next < items.length) {
 				const i = next++;
-				results[i] = await fn(items[i], i);
+				results[i] = await fn(items[i], i, lane);
 			}
 		};
-		await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, worker));
+		await Promise.all(Array.from({ length: Math.min(this.concurrency, items.length) }, (_, lane) => worker(lane)));
 		return results;
 	}
 
 	// The scenarios' work, done the cheapest way.
 
 	createMany(elementType: string, elements: Array<Record<string, unknown>>): Promise<unknown[]> {
-		return this.map(elements, (element) =>
-			this.call('create', { elementType, element: JSON.stringify(element) }),
+		return this.map(elements, (element, _i, lane) =>
+			this.call('create', { elementType, element: JSON.stringify(element) }, lane),
 		);
 	}
 

@@ -1,5 +1,7 @@
 /**
  * npm run bench [-- --quick] [--runs N] [--latency MS] [--concurrency N] [--only name,name]
+ * npm run bench -- --url URL --username USER --access-key KEY [--runs 3] [--concurrency 4] [--creates N] [--records N] [--out NAME]
+ *   (a real Vtiger: bench/server.ts)
  * Runs every scenario through the n8n engine (the Vtiger node, the Vtiger Trigger) and through a
  * minimal raw client against a fresh simulator per run; writes bench/results.json and bench/results.md.
  */
@@ -11,11 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { loadNodeDriver, type NodeDriver } from './node';
 import { RawClient } from './raw';
 import { markdown } from './report';
-import { contact, SCENARIOS, type RunContext, type Scenario, type Side } from './scenarios';
+import { contact, FLOOR_RATIO_MAX, SCENARIOS, target, type RunContext, type Scenario, type Side } from './scenarios';
+import { runServerBench, type ServerOptions } from './server';
 import { countConnections, killEvery, requestsByOperation, startBenchSim } from './sim';
 import type { BenchResults, FloorResult, ScenarioResult, SideResult } from './types';
 
 interface Options {
+	server?: Partial<ServerOptions>;
 	quick: boolean;
 	runs: number;
 	latencyMs: number;
@@ -44,8 +48,29 @@ function parseArgs(argv: string[]): Options {
 			case '--only':
 				opts.only = value().split(',');
 				break;
+			case '--url':
+				opts.server = { ...opts.server, url: value() };
+				break;
+			case '--username':
+				opts.server = { ...opts.server, username: value() };
+				break;
+			case '--access-key':
+				opts.server = { ...opts.server, accessKey: value() };
+				break;
+			case '--creates':
+				opts.server = { ...opts.server, creates: Number(value()) };
+				break;
+			case '--records':
+				opts.server = { ...opts.server, records: Number(value()) };
+				break;
+			case '--out':
+				opts.server = { ...opts.server, out: value() };
+				break;
 			default:
-				throw new Error(`unknown option ${argv[i]} (use --quick, --runs N, --latency MS, --concurrency N, --only a,b)`);
+				throw new Error(
+					`unknown option ${argv[i]} (use --quick, --runs N, --latency MS, --concurrency N, --only a,b; ` +
+						'against a server --url URL --username USER --access-key KEY [--creates N] [--records N] [--out NAME])',
+				);
 		}
 	}
 	if (!opts.runs) opts.runs = opts.quick ? 1 : 5;
@@ -165,6 +190,22 @@ async function warmUp(driver: NodeDriver, missing: Record<string, string>, opts:
 
 async function main(): Promise<void> {
 	const opts = parseArgs(process.argv.slice(2));
+	if (opts.server) {
+		const { url, username, accessKey } = opts.server;
+		if (!url || !username || !accessKey) throw new Error('--url, --username and --access-key go together');
+		const explicit = process.argv.some((a) => a.startsWith('--concurrency'));
+		await runServerBench({
+			url,
+			username,
+			accessKey,
+			runs: process.argv.some((a) => a.startsWith('--runs')) ? opts.runs : 3,
+			concurrency: explicit ? opts.concurrency : 4,
+			creates: opts.server.creates ?? 120,
+			records: opts.server.records ?? 300,
+			out: opts.server.out,
+		});
+		return;
+	}
 	const scenarios = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.name));
 	const loaded = await loadNodeDriver();
 	const driver = typeof loaded === 'string' ? undefined : loaded.driver;
@@ -254,6 +295,10 @@ async function main(): Promise<void> {
 			const floor = floorError || !floorRuns.length ? null : median(floorRuns);
 			result.floor = floor ? floorResult(floor, node, raw) : null;
 			if (!floor) result.floorError = floorError ?? 'no floor run';
+			const wall = result.floor?.nodeVsFloor ?? null;
+			const cpu = floor && node ? Number((node.cpuMs / Math.max(1, floor.cpuMs)).toFixed(3)) : null;
+			result.targets[`wall time vs n8n floor`] = target(`<= ${FLOOR_RATIO_MAX}`, wall, wall !== null && wall <= FLOOR_RATIO_MAX);
+			result.targets[`CPU time vs n8n floor`] = target(`<= ${FLOOR_RATIO_MAX}`, cpu, cpu !== null && cpu <= FLOOR_RATIO_MAX);
 		}
 		results.scenarios.push(result);
 		const f = result.floor;

@@ -60,7 +60,8 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now (127.0.0.1). */
+export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.once('error', reject);
@@ -87,7 +88,13 @@ export class N8n {
 	private serverLog = '';
 	private cookie?: string;
 
-	private constructor(state: E2eState, userFolder: string, port: number, brokerPort: number) {
+	private constructor(
+		state: E2eState,
+		userFolder: string,
+		port: number,
+		brokerPort: number,
+		extraEnv: NodeJS.ProcessEnv = {},
+	) {
 		this.state = state;
 		this.userFolder = userFolder;
 		this.port = port;
@@ -124,10 +131,12 @@ export class N8n {
 			N8N_INSTANCE_OWNER_FIRST_NAME: 'E2e',
 			N8N_INSTANCE_OWNER_LAST_NAME: 'Owner',
 			N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
+			...extraEnv,
 		};
 	}
 
-	static async create(label: string, options: { port?: number } = {}): Promise<N8n> {
+	/** `env`: more settings (queue mode: a shared database and Redis, test/e2e/helpers/queue.ts). */
+	static async create(label: string, options: { port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<N8n> {
 		const state = readState();
 		const root = path.join(e2eDir, 'n8n');
 		fs.mkdirSync(root, { recursive: true });
@@ -146,7 +155,7 @@ export class N8n {
 			path.join(nodesDir, 'package.json'),
 			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [state.packageName]: pkg.version } }, null, 2),
 		);
-		return new N8n(state, userFolder, options.port ?? (await freePort()), await freePort());
+		return new N8n(state, userFolder, options.port ?? (await freePort()), await freePort(), options.env);
 	}
 
 	get bin(): string {
@@ -226,9 +235,12 @@ export class N8n {
 		return { code, result, output: `${stdout}\n${stderr}` };
 	}
 
-	/** Starts `n8n start` and waits until the REST API answers. */
-	async start(timeoutMs = 90000): Promise<void> {
-		const child = spawn(process.execPath, [this.bin, 'start'], { env: this.env, cwd: this.userFolder, detached: true });
+	/**
+	 * Starts `n8n start` (or another command: `worker`) and waits until `readiness` answers (the REST
+	 * API's; a worker's health server when QUEUE_HEALTH_CHECK_ACTIVE is set).
+	 */
+	async start(timeoutMs = 90000, command: string[] = ['start'], readiness = `${this.baseUrl}/healthz/readiness`): Promise<void> {
+		const child = spawn(process.execPath, [this.bin, ...command], { env: this.env, cwd: this.userFolder, detached: true });
 		this.server = child;
 		child.stdout?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		child.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
@@ -236,7 +248,7 @@ export class N8n {
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n start exited ${child.exitCode}\n${this.serverLog}`);
 			try {
-				const res = await fetch(`${this.baseUrl}/healthz/readiness`);
+				const res = await fetch(readiness);
 				if (res.ok) return;
 			} catch {
 				// not listening yet
