@@ -24,6 +24,7 @@ import {
 } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
+	IConnections,
 	ICredentials,
 	ICredentialType,
 	IDataObject,
@@ -43,6 +44,7 @@ import type {
 	IRun,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
+	NodeConnectionType,
 	ResourceMapperFields,
 	WorkflowExecuteMode,
 	ExecutionError,
@@ -390,6 +392,16 @@ export interface RunNodeOptions {
 	typeVersion?: number;
 	/** the workflow's time zone setting (n8n's default otherwise) */
 	timezone?: string;
+	/** sub-nodes connected to the node under test by a non-main connection (e.g. a tool on an agent's ai_tool input) */
+	subNodes?: SubNode[];
+}
+
+export interface SubNode {
+	name: string;
+	type: string;
+	parameters?: INodeParameters;
+	typeVersion?: number;
+	connectionType: NodeConnectionType;
 }
 
 export interface RunNodeResult {
@@ -494,12 +506,12 @@ export function createHarness(options: HarnessOptions): Harness {
 		...extra,
 	});
 
-	const makeWorkflow = (node: INode, staticData?: IDataObject, timezone?: string) =>
+	const makeWorkflow = (node: INode, staticData?: IDataObject, timezone?: string, subNodes: INode[] = [], connections: IConnections = {}) =>
 		new Workflow({
 			id: 'harness-workflow',
 			name: 'Harness',
-			nodes: [node],
-			connections: {},
+			nodes: [node, ...subNodes],
+			connections,
 			active: false,
 			nodeTypes,
 			staticData: staticData ? { [`node:${node.name}`]: staticData } : {},
@@ -511,14 +523,21 @@ export function createHarness(options: HarnessOptions): Harness {
 			typeVersion: run.typeVersion ?? 1,
 			...(run.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 		});
-		const workflow = makeWorkflow(node, undefined, run.timezone);
+		const subNodes = (run.subNodes ?? []).map((sub) =>
+			makeNode(sub.type, sub.parameters ?? {}, { name: sub.name, typeVersion: sub.typeVersion ?? 1 }),
+		);
+		const connections: IConnections = {};
+		for (const sub of run.subNodes ?? []) {
+			connections[sub.name] = { [sub.connectionType]: [[{ node: node.name, type: sub.connectionType, index: 0 }]] };
+		}
+		const workflow = makeWorkflow(node, undefined, run.timezone, subNodes, connections);
 		const workflowData: IWorkflowBase = {
 			id: workflow.id,
 			name: 'Harness',
 			active: false,
 			isArchived: false,
-			nodes: [node],
-			connections: {},
+			nodes: [node, ...subNodes],
+			connections,
 			createdAt: new Date(),
 			updatedAt: new Date(),
 			activeVersionId: null,

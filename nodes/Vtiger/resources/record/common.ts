@@ -13,7 +13,7 @@ export function recordLocator(operations: string[]): INodeProperties {
 		default: { mode: 'list', value: '' },
 		required: true,
 		displayOptions: showFor(RECORD, operations),
-		description: 'The record to work on',
+		description: 'The record to work on. A Vtiger ID is the module prefix, an x and the record number (e.g. 12x87 for a Contact).',
 		modes: [
 			{
 				displayName: 'From List',

@@ -62,6 +62,8 @@ export const filterProperties: INodeProperties[] = [
 						name: 'value',
 						type: 'string',
 						default: '',
+						description:
+							'The value to compare with: = matches the whole value exactly (not case-sensitive), Like takes a pattern with % as wildcard (e.g. %@acme.com), In List a comma-separated list. IDs look like 12x87.',
 						hint: 'Vtiger cannot compare with an empty value (its query language has no empty string and no IS NULL)',
 					},
 				],
