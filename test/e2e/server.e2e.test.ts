@@ -154,7 +154,7 @@ describe('the packed package inside a started n8n 2.41.1', () => {
 		expect(emitted.join('\n')).toContain('created');
 	});
 
-	test('the editor: the Vtiger node\'s module picker lists the CRM\'s modules and the field mapper shows the fields from describe', async () => {
+	test('the editor: the Vtiger node\'s module picker lists the CRM\'s modules; the field mapper shows Contacts\' common fields and Events\' Start and End', async () => {
 		const browser = await openBrowser();
 		let page: Page | undefined;
 		try {
@@ -193,6 +193,19 @@ describe('the packed package inside a started n8n 2.41.1', () => {
 			// let the closing dropdown finish its fade-out animation
 			await page.waitForTimeout(600);
 			await page.screenshot({ path: path.join(screenshotsDir, 'field-mapper.png') });
+			// the quiet mapper: owners to pick, the fields a user sets, not Last Modified By
+			await mapper.getByText('Assigned To').first().waitFor();
+			await expect(mapper.getByText('Last Modified By').count()).resolves.toBe(0);
+
+			// Events: one Start and one End date-time, no Time Start / End Time / Duration fields
+			await moduleInput.click();
+			await page.getByRole('option', { name: 'Events', exact: true }).click();
+			await page.getByRole('listbox').first().waitFor({ state: 'hidden' });
+			await mapper.getByText('Start', { exact: true }).first().waitFor({ timeout: 30000 });
+			await mapper.getByText('End', { exact: true }).first().waitFor();
+			await expect(mapper.getByText('Time Start').count()).resolves.toBe(0);
+			await page.waitForTimeout(600);
+			await page.screenshot({ path: path.join(screenshotsDir, 'events-mapper.png') });
 		} catch (error) {
 			await page?.screenshot({ path: path.join(n8n.userFolder, 'editor-failure.png') });
 			throw error;
