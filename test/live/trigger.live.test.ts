@@ -1,0 +1,100 @@
+/**
+ * Vtiger Trigger against a real Vtiger: polls see this run's records created, updated and deleted, each once.
+ * Where `sync` crashes (stock 8.3.0 on PHP 8 answers HTTP 500) the trigger falls back to VTQL on its own,
+ * seen from that answer; deletions are then invisible. Other users of the CRM may change Contacts meanwhile:
+ * the assertions look only at this run's records.
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { describeLive, liveCapabilities, liveClient, liveHarness, LiveRecords, liveTag } from './env';
+import type { LiveCapabilities, LiveClient } from './env';
+import type { Harness } from '../harness';
+
+describeLive('live: trigger', () => {
+	const records = new LiveRecords(['Contacts']);
+	let h: Harness;
+	let raw: LiveClient;
+	let caps: LiveCapabilities;
+
+	beforeAll(async () => {
+		h = liveHarness();
+		raw = await liveClient();
+		caps = await liveCapabilities();
+	});
+	afterAll(async () => {
+		expect(await records.cleanup(raw)).toEqual([]);
+	});
+
+	const params = (options: IDataObject = {}): INodeParameters => ({
+		module: 'Contacts',
+		events: ['created', 'updated', 'deleted'],
+		options,
+	});
+	const mine = (items: INodeExecutionData[] | null, tag: string) =>
+		(items ?? [])
+			.filter((item) => String(item.json.lastname ?? '').startsWith(tag) || ids.has(String(item.json.id)))
+			.map((item) => `${String(item.json.event)}:${String(item.json.id)}`);
+	const ids = new Set<string>();
+
+	const nextSecond = async () => await new Promise((done) => setTimeout(done, 1100 - (Date.now() % 1000)));
+
+	async function contact(lastname: string): Promise<string> {
+		const created = await raw.call<{ id: string }>('create', { elementType: 'Contacts', element: { lastname, assigned_user_id: raw.userId } });
+		ids.add(created.id);
+		return records.track(created.id);
+	}
+
+	it('emits created, updated and deleted records once each (sync), or created and updated through VTQL where sync crashes', async () => {
+		const tag = liveTag('trigger');
+		const first = await h.poll(params(), {}, 'trigger');
+		const id = await contact(`${tag}-a`);
+		const created = await h.poll(params(), first.staticData, 'trigger');
+		expect(mine(created.items, tag)).toEqual([`created:${id}`]);
+		const emitted = created.items?.find((item) => item.json.id === id)?.json;
+		expect(emitted).toMatchObject({ event: 'created', module: 'Contacts', lastname: `${tag}-a` });
+
+		// the trigger knows a change by id + modifiedtime (one-second resolution): change it in a later second
+		await nextSecond();
+		await raw.call('revise', { element: { id, title: 'Changed' } });
+		const updated = await h.poll(params(), created.staticData, 'trigger');
+		expect(mine(updated.items, tag)).toEqual([`updated:${id}`]);
+		expect(updated.items?.find((item) => item.json.id === id)?.json.title).toBe('Changed');
+
+		await raw.call('delete', { id });
+		const deleted = await h.poll(params(), updated.staticData, 'trigger');
+		if (caps.sync) {
+			expect(mine(deleted.items, tag)).toEqual([`deleted:${id}`]);
+		} else {
+			// sync answered HTTP 500 on every poll above, yet the creation and the update came through: VTQL
+			expect(mine(deleted.items, tag)).toEqual([]);
+		}
+		const quiet = await h.poll(params(), deleted.staticData, 'trigger');
+		expect(mine(quiet.items, tag)).toEqual([]);
+	});
+
+	it.todo('KNOWN LIMIT: an update saved in the same second as the poll that emitted the record\'s creation is never emitted (the trigger keys changes on id + modifiedtime)');
+
+	it('Detect Changes With Query sees created records and never repeats them', async () => {
+		const tag = liveTag('trigger-q');
+		const first = await h.poll(params({ source: 'query' }), {}, 'trigger');
+		const a = await contact(`${tag}-a`);
+		const b = await contact(`${tag}-b`);
+		const next = await h.poll(params({ source: 'query' }), first.staticData, 'trigger');
+		expect(mine(next.items, tag).sort()).toEqual([`created:${a}`, `created:${b}`].sort());
+		const c = await contact(`${tag}-c`);
+		const again = await h.poll(params({ source: 'query' }), next.staticData, 'trigger');
+		expect(mine(again.items, tag)).toEqual([`created:${c}`]);
+	});
+
+	it('Fetch Test Event returns the most recently modified record without moving the cursor', async () => {
+		const tag = liveTag('trigger-m');
+		const first = await h.poll(params(), {}, 'trigger');
+		const id = await contact(`${tag}-a`);
+		const manual = await h.poll(params(), first.staticData, 'manual');
+		expect(manual.items).toHaveLength(1);
+		expect(manual.items?.[0].json).toMatchObject({ module: 'Contacts', event: expect.stringMatching(/^(created|updated)$/) });
+		expect(manual.staticData).toEqual(first.staticData);
+		const next = await h.poll(params(), manual.staticData, 'trigger');
+		expect(mine(next.items, tag)).toEqual([`created:${id}`]);
+	});
+});
