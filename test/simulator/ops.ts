@@ -412,7 +412,8 @@ export class Operations {
 		const user = ctx.user as SimUser;
 		if (meta.name === 'Users') {
 			const u = this.store.users.get(`19x${crmid}`);
-			if (!u || (!user.isAdmin && u.id !== user.id)) throw denied();
+			// a non-admin may not retrieve any user, not even their own record (lab, both servers: labuser 19x5)
+			if (!u || !user.isAdmin) throw denied();
 			return u.record;
 		}
 		if (!meta.isEntity) {
