@@ -4,7 +4,7 @@
  * seen from that answer; deletions are then invisible. Other users of the CRM may change Contacts meanwhile:
  * the assertions look only at this run's records.
  */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { describeLive, liveCapabilities, liveClient, liveHarness, LiveRecords, liveTag } from './env';
 import type { LiveCapabilities, LiveClient } from './env';
@@ -25,7 +25,7 @@ describeLive('live: trigger', () => {
 		expect(await records.cleanup(raw)).toEqual([]);
 	});
 
-	const params = (options: IDataObject = {}): INodeParameters => ({
+	const params = (options: INodeParameters = {}): INodeParameters => ({
 		module: 'Contacts',
 		events: ['created', 'updated', 'deleted'],
 		options,

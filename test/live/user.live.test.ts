@@ -77,6 +77,10 @@ describeLive('live: user', () => {
 			columns: mapped({ lastname, assigned_user_id: owner }),
 		}, undefined, true);
 		if (caps.user2Entities) {
+			// the field mapper's owner choices: itself first (it may neither query Users nor retrieve itself)
+			const { fields } = await h.resourceMapping('getCreateFields', { resource: 'record', operation: 'create', module: 'Contacts' });
+			const owners = fields.find((f) => f.id === 'assigned_user_id')?.options ?? [];
+			expect(owners[0]).toEqual({ name: `${user2!.username} (you)`, value: owner });
 			expect(created.errors).toEqual([]);
 			const id = records.track(String(created.items[0].json.id));
 			expect(await raw.call('retrieve', { id })).toMatchObject({ lastname, assigned_user_id: owner });

@@ -61,9 +61,22 @@ export async function credentialUserId(ctx: ILoadOptionsFunctions): Promise<stri
 }
 
 /**
+ * The credential's own user record; a non-admin may not retrieve it either (ACCESS_DENIED for labuser's own
+ * 19x5 on both lab servers): then the login name stands for it.
+ */
+async function ownUserRecord(ctx: ILoadOptionsFunctions, ownId: string): Promise<IDataObject> {
+	const own = await vtigerApiRequest.call(ctx, 'retrieve', { id: ownId }).catch(async (error: unknown) =>
+		failureOf(error)?.code === 'ACCESS_DENIED' ? null : await Promise.reject(error),
+	);
+	if (own) return own as IDataObject;
+	const credentials = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE);
+	return { id: ownId, user_name: String(credentials.username ?? '') };
+}
+
+/**
  * Who can own a record: the CRM's active users, then its groups, names shown and ids as values, the
- * credential's own user first. A non-admin may not query Users (ACCESS_DENIED on both lab servers) but
- * may retrieve itself and query Groups.
+ * credential's own user first. A non-admin may not query Users (ACCESS_DENIED on both lab servers), nor
+ * retrieve itself, but may query Groups.
  */
 export async function ownerOptions(ctx: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const ownId = await credentialUserId(ctx);
@@ -71,7 +84,7 @@ export async function ownerOptions(ctx: ILoadOptionsFunctions): Promise<INodePro
 	const listed = await activeUsers(ctx).catch(async (error: unknown) =>
 		failureOf(error)?.code === 'ACCESS_DENIED' && ownId ? undefined : await Promise.reject(error),
 	);
-	const users = listed ?? [((await vtigerApiRequest.call(ctx, 'retrieve', { id: ownId })) ?? { id: ownId }) as IDataObject];
+	const users = listed ?? [await ownUserRecord(ctx, ownId)];
 	const groups = ((await vtigerApiRequest.call(ctx, 'query', {
 		query: withLimit(buildSelect({ module: 'Groups', fields: ['groupname'] }), 0, VTQL_PAGE_SIZE),
 	})) ?? []) as IDataObject[];
