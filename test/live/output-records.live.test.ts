@@ -166,4 +166,17 @@ describeLive('live: record output (Simplify, reference labels, ISO date-times)',
 		expect(new Date(String(json.date_start)).toISOString()).toBe('2030-01-15T10:00:00.000Z');
 		expect(json).not.toHaveProperty('time_start');
 	});
+
+	test('the trigger: polled records carry reference labels and ISO times (sync, or its VTQL fallback on stock 8.3.0)', async () => {
+		const parameters = {
+			module: 'Contacts',
+			events: ['created', 'updated'],
+			options: { referenceLabels: true, isoDateTimes: true, startFrom: new Date((serverTimeAtCreate - 5) * 1000).toISOString() },
+		};
+		const polled = await h.poll(parameters as never, {}, 'trigger');
+		const mine = (polled.items ?? []).filter((item) => item.json.id === fixture.contact);
+		expect(mine).toHaveLength(1);
+		expect(mine[0].json).toMatchObject({ account_id_label: liveTag('Output Org') });
+		expect(String(mine[0].json.modifiedtime)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$/);
+	});
 });
