@@ -284,3 +284,21 @@ describe('date-times a user filters by are the same instants', () => {
 		expect(sync.params.modifiedTime).toBe(String(Date.UTC(2026, 0, 15, 9) / 1000));
 	});
 });
+
+describe('the trigger\'s Start From', () => {
+	test('a date-time without an offset is read in the workflow\'s zone', async () => {
+		const noon = Date.UTC(2026, 0, 15, 12) / 1000;
+		sim.clock.freeze(noon);
+		try {
+			const inBerlinWindow = sim.store.insert('Contacts', { lastname: 'AfterTenBerlin' }, { modifiedtime: Date.UTC(2026, 0, 15, 9, 30) / 1000 });
+			sim.store.insert('Contacts', { lastname: 'BeforeTenBerlin' }, { modifiedtime: Date.UTC(2026, 0, 15, 8, 30) / 1000 });
+			const parameters = { module: 'Contacts', events: ['created', 'updated'], options: { startFrom: '2026-01-15T10:00:00' } };
+			const polled = await h.poll(parameters, {}, 'trigger', { timezone: 'Europe/Berlin' });
+			const names = (polled.items ?? []).map((item) => item.json.lastname);
+			expect(names).toContain(inBerlinWindow.lastname);
+			expect(names).not.toContain('BeforeTenBerlin');
+		} finally {
+			sim.clock.unfreeze();
+		}
+	});
+});

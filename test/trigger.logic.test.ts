@@ -3,11 +3,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { computeChanges, type FetchedWindow } from '../nodes/Vtiger/trigger/changes';
 import { initialState, readState, writeState, type TriggerState } from '../nodes/Vtiger/trigger/state';
 import { fetchSyncWindow, parseSyncPage, type SyncPage } from '../nodes/Vtiger/trigger/syncPoller';
-import { epochToVtigerTime, vtigerTimeToEpoch } from '../nodes/Vtiger/trigger/time';
+import { epochToVtigerDateTime, vtigerDateTimeToEpoch } from '../nodes/Vtiger/shared/time';
 import { fetchVtqlWindow } from '../nodes/Vtiger/trigger/vtqlPoller';
 
 const T0 = 1795502781; // "2026-11-24 06:46:21" in 06_sync_patched_8081.jsonl
-const at = (offset: number) => epochToVtigerTime(T0 + offset);
+const at = (offset: number) => epochToVtigerDateTime(T0 + offset);
 const rec = (id: string, created: number, modified: number): IDataObject => ({
 	id,
 	lastname: `L${id}`,
@@ -24,10 +24,10 @@ const ALL = ['created', 'updated', 'deleted'] as const;
 
 describe('time conversion', () => {
 	it('matches the recording: 1795502781 is 2026-11-24 06:46:21', () => {
-		expect(epochToVtigerTime(1795502781)).toBe('2026-11-24 06:46:21');
-		expect(vtigerTimeToEpoch('2026-11-24 06:46:21')).toBe(1795502781);
-		expect(vtigerTimeToEpoch('')).toBeUndefined();
-		expect(vtigerTimeToEpoch(null)).toBeUndefined();
+		expect(epochToVtigerDateTime(1795502781)).toBe('2026-11-24 06:46:21');
+		expect(vtigerDateTimeToEpoch('2026-11-24 06:46:21')).toBe(1795502781);
+		expect(vtigerDateTimeToEpoch('')).toBeUndefined();
+		expect(vtigerDateTimeToEpoch(null)).toBeUndefined();
 	});
 });
 

@@ -434,7 +434,7 @@ export interface Harness {
 		parameters?: INodeParameters,
 		staticData?: IDataObject,
 		mode?: 'trigger' | 'manual',
-		options?: { type?: string },
+		options?: { type?: string; timezone?: string },
 	): Promise<PollResult>;
 	testCredential(data?: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }>;
 }
@@ -602,7 +602,7 @@ export function createHarness(options: HarnessOptions): Harness {
 			const nodeType = nodeTypes.getByName(type);
 			if (!nodeType.poll) throw new Error(`Node type "${type}" cannot poll`);
 			const node = makeNode(type, parameters);
-			const workflow = makeWorkflow(node, JSON.parse(JSON.stringify(staticData)) as IDataObject);
+			const workflow = makeWorkflow(node, JSON.parse(JSON.stringify(staticData)) as IDataObject, opts.timezone);
 			const additionalData = baseAdditionalData(credentialsHelper);
 			const executeMode: WorkflowExecuteMode = mode;
 			const context = new PollContext(

@@ -2,13 +2,14 @@
  * The one place that turns date-times into instants and back. Vtiger's webservice stores and answers
  * date-times as UTC text without a zone and converts nothing (lab: config default_timezone 'UTC';
  * `time_start` "10:00+01:00" written through `create` is stored literally in vtiger_activity); its web UI
- * shows them in each user's zone.
+ * shows them in each user's zone. `sync` turns its `modifiedTime` epoch into that text in the same zone
+ * (06_sync_patched_8081.jsonl: lastModifiedTime 1795502781 is modifiedtime "2026-11-24 06:46:21").
  */
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?$/;
 const VTIGER_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const VTIGER_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
-const VTIGER_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+const VTIGER_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/;
 /** A time of day with an offset, e.g. `10:00+01:00`, `10:00:00Z` or `10:00+0100`. */
 const TIME_WITH_OFFSET = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
@@ -120,6 +121,12 @@ export function vtigerDateTimeToInstant(dateOrDateTime: unknown, time?: unknown)
 	return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
 }
 
+/** Epoch seconds (sync's cursor unit) of a Vtiger date-time, or undefined. */
+export function vtigerDateTimeToEpoch(value: unknown): number | undefined {
+	const instant = vtigerDateTimeToInstant(value);
+	return instant ? instant.getTime() / 1000 : undefined;
+}
+
 const pad = (value: number): string => String(value).padStart(2, '0');
 
 export interface VtigerDateTimeText {
@@ -136,6 +143,11 @@ export function instantToVtiger(instant: Date): VtigerDateTimeText {
 	const date = `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())}`;
 	const time = `${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())}:${pad(instant.getUTCSeconds())}`;
 	return { date, time, dateTime: `${date} ${time}` };
+}
+
+/** Epoch seconds as Vtiger's UTC `yyyy-mm-dd hh:mm:ss`. */
+export function epochToVtigerDateTime(epochSeconds: number): string {
+	return instantToVtiger(new Date(epochSeconds * 1000)).dateTime;
 }
 
 /** An instant as ISO 8601 with the offset of `timeZone` (UTC when unknown), e.g. `2026-01-15T10:00:00+01:00`. */

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { TriggerState } from './state';
-import { vtigerTimeToEpoch } from './time';
+import { vtigerDateTimeToEpoch } from '../shared/time';
 
 export type TriggerEvent = 'created' | 'updated' | 'deleted';
 
@@ -64,7 +64,7 @@ export function computeChanges(
 	const changes: Change[] = [];
 	for (const record of fresh) {
 		const id = text(record.id);
-		const created = vtigerTimeToEpoch(record.createdtime);
+		const created = vtigerDateTimeToEpoch(record.createdtime);
 		const isNew =
 			created !== undefined &&
 			(created > previous.cursor || (created === previous.cursor && !seenAtBoundary.has(id)));

@@ -19,6 +19,7 @@ import type { Change, FetchedWindow, TriggerEvent } from './changes';
 import { initialState, readState, writeState } from './state';
 import { fetchSyncWindow, parseSyncPage } from './syncPoller';
 import { fetchVtqlWindow } from './vtqlPoller';
+import { toEpochSeconds } from '../shared/time';
 
 const EVENTS: readonly TriggerEvent[] = ['created', 'updated', 'deleted'];
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -86,13 +87,14 @@ export async function vtigerServerTime(ctx: IPollFunctions): Promise<number> {
 function startFromOption(ctx: IPollFunctions): number | undefined {
 	const value = ctx.getNodeParameter('options.startFrom', '') as unknown;
 	if (value === '' || value === undefined || value === null) return undefined;
-	const millis = new Date(String(value)).getTime();
-	if (!Number.isFinite(millis)) {
+	// without an offset, the workflow's time zone (as every date-time the nodes read)
+	const epoch = toEpochSeconds(value, ctx.getTimezone());
+	if (epoch === undefined) {
 		throw new NodeOperationError(ctx.getNode(), `"${String(value)}" is not a date`, {
 			description: 'Start From needs a date and time.',
 		});
 	}
-	return Math.max(1, Math.floor(millis / 1000));
+	return Math.max(1, epoch);
 }
 
 function isSyncCrash(error: unknown): boolean {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FetchedWindow } from './changes';
-import { epochToVtigerTime, vtigerTimeToEpoch } from './time';
+import { epochToVtigerDateTime, vtigerDateTimeToEpoch } from '../shared/time';
 
 /** VTQL returns at most 100 rows whatever LIMIT says (04_query.jsonl). */
 export const VTQL_PAGE = 100;
@@ -31,7 +31,7 @@ export async function fetchVtqlWindow(
 	module: string,
 	cursor: number,
 ): Promise<FetchedWindow> {
-	let from = epochToVtigerTime(cursor);
+	let from = epochToVtigerDateTime(cursor);
 	let offset = 0;
 	const records: IDataObject[] = [];
 	let maxTime = '';
@@ -54,7 +54,7 @@ export async function fetchVtqlWindow(
 	return {
 		records,
 		deleted: [],
-		endCursor: maxTime ? vtigerTimeToEpoch(maxTime) : undefined,
+		endCursor: maxTime ? vtigerDateTimeToEpoch(maxTime) : undefined,
 		lastPageDeleted: undefined,
 	};
 }
