@@ -113,6 +113,26 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Line items (%s)', (pro
 		}
 	});
 
+	test('Get With Line Items, version 2: line items typed by the LineItem describe, products labelled with one query', async () => {
+		const created = await createInvoice();
+		sim.clearLog();
+		const r = await h.runNode({
+			type: 'vtiger',
+			typeVersion: 2,
+			parameters: { resource: 'record', module: 'Invoice', operation: 'getWithLineItems', recordId: rl(String(created.id)), options: { referenceLabels: true } },
+		});
+		if (profile !== 'positional') return expect(r.error?.message).toMatch(/crashed/);
+		expect(r.error).toBeUndefined();
+		const lineItems = r.items[0].json.LineItems as IDataObject[];
+		expect(lineItems.map((line) => [line.productid, line.productid_label, line.quantity, line.listprice])).toEqual([
+			[widget, 'Widget', 3, 10],
+			[gadget, 'Gadget', 2, 4],
+		]);
+		expect(lineItems.every((line) => !Object.values(line).includes(''))).toBe(true);
+		expect(r.items[0].json.account_id_label).toBe('Buyer');
+		expect(logOf('query').filter((entry) => /FROM Products/.test(String(entry.params.query)))).toHaveLength(1);
+	});
+
 	test('Vtiger 8.3.0 refuses creates with line items: the error says why', async () => {
 		const r = await run({
 			operation: 'create',

@@ -11,7 +11,7 @@ import type {
 import { describeModule, findField } from './describe';
 import type { VtigerField, VtigerModuleDescription } from './describe';
 import { MULTIPICKLIST_SEPARATOR } from './fields';
-import { labelFieldName, recordLabel, referenceFields, resolveReferenceLabels } from './references';
+import { labelFieldName, recordLabel, referenceFields, resolveReferenceLabels, unlessRefused } from './references';
 import { routedRequest } from './routing';
 import { instantToIso, vtigerDateTimeToInstant } from './time';
 import { moduleOfQuery } from './vtql';
@@ -138,17 +138,23 @@ export async function shapeRecords(
 	records: IDataObject[],
 	output: RecordOutput,
 	itemIndex?: number,
+	known = new Map<string, string>(),
 ): Promise<IDataObject[]> {
 	if (!output.simplify && !output.referenceLabels && !output.isoDateTimes) return records;
+	const lineItems = await shapeLineItems(ctx, records, output, itemIndex, known);
 	const labels = output.referenceLabels
-		? await resolveReferenceLabels(ctx, description, records, itemIndex)
-		: new Map<string, string>();
+		? await resolveReferenceLabels(ctx, description, records, itemIndex, known)
+		: known;
 	const linked = new Set(referenceFields(description).map(({ field }) => field.name));
 	const timeZone = ctx.getTimezone();
-	return records.map((raw) => {
+	const shapedRecords = records.map((raw) => {
 		const record = output.isoDateTimes ? isoDateTimes(description, raw, timeZone) : raw;
 		const shaped: IDataObject = {};
 		for (const [name, value] of Object.entries(record)) {
+			if (name === 'LineItems' && lineItems.has(raw)) {
+				shaped[name] = lineItems.get(raw);
+				continue;
+			}
 			if (output.simplify && isEmpty(value)) continue;
 			const field = findField(description, name);
 			shaped[name] = (output.simplify && field ? typedValue(field, value) : value) as IDataObject[string];
@@ -161,6 +167,34 @@ export async function shapeRecords(
 		}
 		return shaped;
 	});
+	return shapedRecords;
+}
+
+/**
+ * The line items of inventory records (retrieve_inventory: `LineItems`, typed by the LineItem describe;
+ * 07_other_ops_patched_8081.jsonl answers quantity "3.000"), by record; their products' labels land in `known`.
+ */
+async function shapeLineItems(
+	ctx: OutputContext,
+	records: IDataObject[],
+	output: RecordOutput,
+	itemIndex: number | undefined,
+	known: Map<string, string>,
+): Promise<Map<IDataObject, IDataObject[]>> {
+	const shapedLines = new Map<IDataObject, IDataObject[]>();
+	const owners = records.filter((record) => Array.isArray(record.LineItems) && (record.LineItems as unknown[]).length > 0);
+	if (owners.length === 0 || (!output.simplify && !output.referenceLabels)) return shapedLines;
+	const description = await unlessRefused(ctx, async () => await describeModule(ctx, 'LineItem', itemIndex));
+	if (!description) return shapedLines;
+	const lines = owners.flatMap((record) => record.LineItems as IDataObject[]);
+	const shaped = await shapeRecords(ctx, description, lines, { ...output, isoDateTimes: false }, itemIndex, known);
+	let next = 0;
+	for (const record of owners) {
+		const count = (record.LineItems as IDataObject[]).length;
+		shapedLines.set(record, shaped.slice(next, next + count));
+		next += count;
+	}
+	return shapedLines;
 }
 
 /** Which module an operation's records belong to. */

@@ -45,7 +45,7 @@ export function recordLabel(description: VtigerModuleDescription, record: IDataO
  * `task`'s answer, or undefined when Vtiger refused it (a failure it answered itself, ACCESS_DENIED …):
  * those records stay without labels. Crashes and network failures still fail the operation.
  */
-async function unlessRefused<T>(ctx: VtigerContext, task: () => Promise<T>): Promise<T | undefined> {
+export async function unlessRefused<T>(ctx: VtigerContext, task: () => Promise<T>): Promise<T | undefined> {
 	try {
 		return await task();
 	} catch (error) {
@@ -98,8 +98,10 @@ export async function resolveReferenceLabels(
 	description: VtigerModuleDescription,
 	records: IDataObject[],
 	itemIndex?: number,
+	known?: Map<string, string>,
 ): Promise<Map<string, string>> {
-	const labels = new Map<string, string>();
+	// labels found before (line items' products for their invoice) are not asked for again
+	const labels = known ?? new Map<string, string>();
 	const references = referenceFields(description);
 	if (references.length === 0 || records.length === 0) return labels;
 
@@ -108,7 +110,7 @@ export async function resolveReferenceLabels(
 	for (const record of records) {
 		for (const { field, modules } of references) {
 			const value = record[field.name];
-			if (typeof value !== 'string' || !isRecordId(value)) continue;
+			if (typeof value !== 'string' || !isRecordId(value) || labels.has(value)) continue;
 			const prefix = prefixOf(value);
 			if (!idsByPrefix.has(prefix)) idsByPrefix.set(prefix, new Set());
 			idsByPrefix.get(prefix)?.add(value);
