@@ -137,4 +137,22 @@ describe('Record › Create or Update', () => {
 		expect(gone.errors[0]).toMatch(/^Fields › Columns to Match On: no Contacts record has id = "12x999999"; a new record cannot be given an ID/);
 		expect(logOf('create')).toHaveLength(0);
 	});
+
+	test('node version 2 simplifies the answer like Create and Update, and keeps _operation', async () => {
+		const account = sim.store.insert('Accounts', { accountname: 'Upsert Corp' });
+		const r = await h.runNode({
+			type: 'vtiger',
+			typeVersion: 2,
+			parameters: {
+				resource: 'record',
+				operation: 'upsert',
+				module: 'Contacts',
+				columns: columns({ email: 'v2@example.com', lastname: 'Version Two', account_id: account.id, assigned_user_id: '19x1' }, ['email']),
+				options: { referenceLabels: true },
+			} as INodeParameters,
+		});
+		expect(r.error).toBeUndefined();
+		expect(r.items[0].json).toMatchObject({ _operation: 'created', lastname: 'Version Two', account_id: account.id, account_id_label: 'Upsert Corp' });
+		expect(r.items[0].json).not.toHaveProperty('fax');
+	});
 });

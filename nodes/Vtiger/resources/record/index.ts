@@ -77,7 +77,7 @@ const properties: INodeProperties[] = [
 	...upsertProperties,
 	...uploadFileProperties,
 	// Get Many and Get Changes place their own Simplify and Options
-	recordSimplify(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getWithLineItems', 'create', 'update', 'replace']),
+	recordSimplify(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getWithLineItems', 'create', 'update', 'replace', 'upsert']),
 	recordOptionsCollection(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getChanges', 'getWithLineItems', 'create', 'update', 'replace']),
 ];
 

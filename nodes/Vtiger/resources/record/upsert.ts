@@ -14,7 +14,7 @@ import { fieldDisplayName, missingMandatory } from '../../shared/fields';
 import { completeRecordId, prefixOf } from '../../shared/ids';
 import { describeForOperation, inputError } from '../../shared/input';
 import { runSerially } from '../../shared/keyedLock';
-import { pairWithInput } from '../../shared/output';
+import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
 import { vtigerApiRequest } from '../../shared/transport';
@@ -171,7 +171,7 @@ export const upsertOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'create' } },
 		send: { paginate: true },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: upsertRequest },
+		operations: { pagination: withRecordOutput(upsertRequest) },
 	},
 };
 
@@ -203,6 +203,7 @@ export const upsertProperties: INodeProperties[] = [
 					{ name: 'Update All of Them', value: 'updateAll', description: 'Revise every matching record (one output item each)' },
 				],
 			},
+			...recordOutputOptions,
 		],
 	},
 ];
