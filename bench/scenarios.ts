@@ -6,6 +6,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RawClient } from './raw';
 import { referencesScenario } from './referencesScenario';
+import { upsertScenario } from './upsertScenario';
 import type { BenchSim } from './sim';
 import type { NodeDriver, NodeHarness } from './node';
 import type { RunOutcome, ScenarioResult, SideResult, Target } from './types';
@@ -268,4 +269,5 @@ export const SCENARIOS: Scenario[] = [
 	},
 	createScenario('create-1000-kill', '1,000 Creates, every session killed every 100 requests', 100),
 	referencesScenario,
+	upsertScenario,
 ];
