@@ -299,7 +299,11 @@ describe('Codex', () => {
 	);
 
 	test('the Docs link opens this package\'s README', () => {
-		expect(codex.resources.primaryDocumentation[0].url).toBe(pkg.homepage);
+		// the editor uses documentationUrl as it is, else the codex URL with tracking parameters appended
+		const { Vtiger } = require('../nodes/Vtiger/Vtiger.node') as typeof import('../nodes/Vtiger/Vtiger.node');
+		expect(new Vtiger().description.documentationUrl).toBe(pkg.homepage);
+		expect(pkg.homepage.startsWith(codex.resources.primaryDocumentation[0].url)).toBe(true);
+		expect(codex.resources.primaryDocumentation[0].url).not.toContain('#');
 	});
 });
 

@@ -37,6 +37,8 @@ export class Vtiger implements INodeType {
 		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + ($parameter["module"] || $parameter["resource"]) }}',
 		description: 'Create, read, update, delete and query records in Vtiger CRM',
+		// the editor's Docs link: this package's README (the codex URL gets tracking parameters appended)
+		documentationUrl: 'https://github.com/n8n-nodes-vtigercrm/n8n-nodes-vtigercrm#readme',
 		defaults: { name: 'Vtiger CRM' },
 		usableAsTool: true,
 		inputs: MAIN,

@@ -22,6 +22,8 @@ export class VtigerTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["module"] + ": " + ($parameter["events"] || []).join(", ") }}',
 		description: 'Starts the workflow when Vtiger CRM records are created, updated or deleted',
+		// the editor's Docs link: this package's README (the codex URL gets tracking parameters appended)
+		documentationUrl: 'https://github.com/n8n-nodes-vtigercrm/n8n-nodes-vtigercrm#vtiger-trigger',
 		defaults: { name: 'Vtiger Trigger' },
 		polling: true,
 		inputs: [],
