@@ -122,16 +122,30 @@ describe('Get (retrieve)', () => {
 		expect(r.error).toBeUndefined();
 		expect(r.items).toHaveLength(3);
 		expect(r.items[0].json.lastname).toBe('StillHere');
-		expect(String(r.items[1].json.error)).toMatch(/Vtiger "retrieve" failed: ACCESS_DENIED/);
+		expect(String(r.items[1].json.error)).toBe(
+			`Vtiger "retrieve" failed: no Contacts record ${String(gone.id)} – it does not exist, was deleted, or "admin" may not see it`,
+		);
 		expect(String(r.items[2].json.error)).toMatch(/Record: "garbage" is neither/);
 		expect(logOf('retrieve')).toHaveLength(2);
 	});
 
-	test('without Continue On Fail the Vtiger error stops the run', async () => {
+	test('without Continue On Fail the Vtiger error stops the run: the missing record first, Vtiger\'s code in the details', async () => {
 		const gone = contact('GoneToo');
 		sim.store.remove(String(gone.id));
 		const r = await run({ operation: 'get', module: 'Contacts', recordId: rl(String(gone.id)) });
-		expect(r.error?.message).toMatch(/ACCESS_DENIED/);
+		expect(r.error?.message).toBe(`Vtiger "retrieve" failed: no Contacts record ${String(gone.id)} – it does not exist, was deleted, or "admin" may not see it`);
+		expect(r.error?.description).toMatch(/^Vtiger answered ACCESS_DENIED – Permission to perform the operation is denied, which it gives alike/);
+		expect((r.error as unknown as { httpCode?: string }).httpCode).toBe('ACCESS_DENIED');
+	});
+
+	test.each(['update', 'replace', 'delete'])('%s of a record that does not exist says so first, with the id', async (operation) => {
+		const r = await run({
+			operation,
+			module: 'Contacts',
+			recordId: rl('12x999999'),
+			columns: { mappingMode: 'defineBelow', value: { lastname: 'Nobody' }, matchingColumns: [] },
+		});
+		expect(r.error?.message).toMatch(/^Vtiger "(revise|update|retrieve|delete)" failed: no Contacts record 12x999999 – it does not exist, was deleted, or "admin" may not see it$/);
 	});
 });
 

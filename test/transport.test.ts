@@ -4,6 +4,7 @@ import { startSimulator } from './simulator';
 import type { FaultKind, Simulator } from './simulator';
 import { assertNoSecrets, createHarness, secretsOf } from './harness';
 import type { Harness } from './harness';
+import { clearAccessHints } from '../nodes/Vtiger/shared/transport';
 
 let sim: Simulator;
 const everything: unknown[] = [];
@@ -267,6 +268,32 @@ describe('faults and errors', () => {
 		);
 		expect(result.error?.description).toMatch(/missing or deleted record/);
 		everything.push(result.error);
+	});
+
+	test('a wrong CRM path: the web server\'s HTML 404 page becomes a short message, not its CSS', async () => {
+		const h = harness({ baseUrl: `${sim.baseUrl}/crm` });
+		const result = await h.testCredential();
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/the CRM URL answered HTTP 404 – no Vtiger webservice at that address/);
+		expect(result.message).not.toMatch(/background-color|<|\{/);
+	});
+
+	test('a non-admin on a Vtiger that hides every module (stock 8.3.0, issue #1934): the error says so', async () => {
+		sim.setProfile('stock-8.3-php8');
+		try {
+			const h = harness({ username: sim.user.username, accessKey: sim.user.accessKey });
+			const r = await h.runNode({ type: 'vtiger', parameters: { resource: 'record', operation: 'get', module: 'Contacts', recordId: { __rl: true, mode: 'id', value: '12x1' } } });
+			expect(r.error?.message).toBe(
+				'Vtiger "describe" failed: ACCESS_DENIED – Permission to perform the operation is denied: this Vtiger shows no module to users who are not administrators (Vtiger 8.3.0, issue #1934)',
+			);
+			expect(r.error?.description).toMatch(/^Vtiger lists only Groups, Currency, .* to "labuser" \(listtypes\), none of the CRM's modules/);
+		} finally {
+			sim.setProfile('positional');
+			clearAccessHints();
+		}
+		const positional = harness({ username: sim.user.username, accessKey: sim.user.accessKey });
+		const missing = await positional.runNode({ type: 'vtiger', parameters: { resource: 'record', operation: 'get', module: 'Contacts', recordId: { __rl: true, mode: 'id', value: '12x999999' } } });
+		expect(missing.error?.message).toBe('Vtiger "retrieve" failed: no Contacts record 12x999999 – it does not exist, was deleted, or "labuser" may not see it');
 	});
 
 	test('stock 8.3.0 + PHP 8 crash of sync names the known bug', async () => {

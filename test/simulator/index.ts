@@ -69,6 +69,18 @@ export const LABUSER_ACCESS_KEY = 'Zq4LabUser5mRk7T';
 const PHP_WARNING =
 	'<br />\n<b>Warning</b>:  Undefined array key "HTTP_REFERER" in <b>/var/www/html/include/utils/utils.php</b> on line <b>2270</b><br />\n';
 
+/** PHP's built-in server's 404 page, as the lab answers a wrong path (style block first). */
+function notFoundPage(path: string): string {
+	const escaped = path.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+	return `<!doctype html><html><head><title>404 Not Found</title><style>
+body { background-color: #fcfcfc; color: #333333; margin: 0; padding:0; }
+h1 { font-size: 1.5em; font-weight: normal; background-color: #9999cc; min-height:2em; line-height:2em; border-bottom: 1px inset black; margin: 0; }
+h1, p { padding-left: 10px; }
+code.url { background-color: #eeeeee; font-family:monospace; padding:0 2px;}
+</style>
+</head><body><h1>Not Found</h1><p>The requested resource <code class="url">${escaped}</code> was not found on this server.</p></body></html>`;
+}
+
 function makeUsers(): SimUser[] {
 	const adminRecord = FIXTURE.fixed['19x1'] as Values;
 	const admin: SimUser = {
@@ -325,7 +337,7 @@ export class Simulator {
 			const latency = this.faults.latencyMs;
 			if (latency > 0) await new Promise((r) => setTimeout(r, latency));
 			if (url.pathname !== '/webservice.php') {
-				reply = { status: 404, contentType: 'text/html; charset=UTF-8', body: 'Not Found' };
+				reply = { status: 404, contentType: 'text/html; charset=UTF-8', body: notFoundPage(url.pathname + url.search) };
 				entry.status = 404;
 				this.log.push(entry);
 				return this.send(res, reply);

@@ -21,15 +21,26 @@ export interface VtigerFailure {
 	bytes?: number;
 	/** For login failures: how many challenge + login rounds were tried. */
 	loginAttempts?: number;
+	/** What the user's listtypes shows about an ACCESS_DENIED (see `accessHint` in errors.ts). */
+	accessHint?: string;
 }
 
 export type VtigerOutcome = { ok: true; result: unknown } | { ok: false; failure: VtigerFailure };
 
 const SNIPPET_LENGTH = 200;
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' };
+
+/**
+ * What a person would read of an answer: for an HTML page (a web server's 404, a proxy's error page) its
+ * title and text without the <style>, <script> and comments around them (the lab's 404 page starts with CSS).
+ */
 export function textSnippet(text: string): string {
 	const plain = text
+		.replace(/<(style|script)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
+		.replace(/<!--[\s\S]*?-->/g, ' ')
 		.replace(/<[^>]*>/g, ' ')
+		.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_, name: string) => ENTITIES[name])
 		.replace(/\s+/g, ' ')
 		.trim();
 	return plain.length > SNIPPET_LENGTH ? `${plain.slice(0, SNIPPET_LENGTH)}…` : plain;

@@ -1,5 +1,5 @@
 import { NodeApiError } from 'n8n-workflow';
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
 import type { VtigerFailure } from './envelope';
 import { isKnownStockCrash } from './operations';
@@ -53,6 +53,12 @@ export function describeVtigerFailure(failure: VtigerFailure): { message: string
 					description: `Vtiger refused the login ${failure.loginAttempts} times, each with a fresh challenge, so this is not a race with another client. Check the user name and the access key (Vtiger shows it under My Preferences).`,
 				};
 			}
+			if (failure.accessHint) {
+				return {
+					message: `${op}: ${code}${detail}: ${NON_ADMIN_LEAD}`,
+					description: failure.accessHint,
+				};
+			}
 			return {
 				message: `${op}: ${code}${detail}`,
 				description: `Vtiger answered "${failure.operation}" with error code ${code}${detail}.${hint}`,
@@ -89,9 +95,15 @@ export function describeVtigerFailure(failure: VtigerFailure): { message: string
 				description: `What came back: "${failure.detail ?? ''}". Check that the CRM URL points at a Vtiger installation.`,
 			};
 		case 'http':
+			if (failure.httpCode === 404) {
+				return {
+					message: `${op}: the CRM URL answered HTTP 404 – no Vtiger webservice at that address`,
+					description: `The web server answered "${failure.detail ?? ''}". The CRM URL must be the address of the Vtiger installation, the folder that holds webservice.php (e.g. https://crm.example.com or https://example.com/vtigercrm).`,
+				};
+			}
 			return {
-				message: `${op}: ${status} – "${failure.detail ?? ''}"`,
-				description: 'The web server in front of Vtiger refused the request; check the CRM URL.',
+				message: `${op}: ${status} – "${(failure.detail ?? '').slice(0, 120)}"`,
+				description: `The web server in front of Vtiger refused the request and answered "${failure.detail ?? ''}"; check the CRM URL.`,
 			};
 		case 'network':
 			if (['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT'].includes(failure.code ?? '') || /timeout/i.test(failure.detail ?? '')) {
@@ -108,6 +120,23 @@ export function describeVtigerFailure(failure: VtigerFailure): { message: string
 }
 
 const LOGIN_REJECTION_CODES = ['INVALID_USER_CREDENTIALS', 'INVALID_AUTH_TOKEN'];
+
+const NON_ADMIN_LEAD = 'this Vtiger shows no module to users who are not administrators (Vtiger 8.3.0, issue #1934)';
+
+/**
+ * Stock Vtiger 8.3.0 lists no entity module to a non-admin user (Vtiger issue #1934, fixed upstream by
+ * 3ef60ec5 in getPermittedModuleNames()): listtypes names only Groups, Currency, … and describe, query,
+ * create and retrieve of every module answer ACCESS_DENIED (lab 8080, labuser; 11_nonadmin_user.jsonl).
+ * Told from that user's listtypes, never from the server's address. Undefined when listtypes shows modules.
+ */
+export function accessHint(listtypes: unknown, username: string): string | undefined {
+	const information = ((listtypes ?? {}) as IDataObject).information as IDataObject | undefined;
+	const types = (((listtypes ?? {}) as IDataObject).types ?? []) as string[];
+	if (!Array.isArray(types) || types.length === 0) return undefined;
+	const entities = types.filter((name) => (information?.[name] as IDataObject | undefined)?.isEntity === true);
+	if (entities.length > 0) return undefined;
+	return `Vtiger lists only ${types.join(', ')} to "${username}" (listtypes), none of the CRM's modules: stock Vtiger 8.3.0 hides every module from users who are not administrators and answers ACCESS_DENIED for all of them (Vtiger issue #1934). Ask the CRM administrator to apply Vtiger's fix for #1934 (commit 3ef60ec5, getPermittedModuleNames) or use an administrator's access key.`;
+}
 
 const failures = new WeakMap<object, VtigerFailure>();
 
@@ -142,10 +171,12 @@ export function vtigerApiError(
 	if (failure.kind === 'vtiger' && failure.detail !== undefined) {
 		errorResponse.vtigerMessage = scrubSecrets(failure.detail, options.secrets);
 	}
+	// the editor shows httpCode as the details' "Error code": Vtiger's own code says more than its HTTP 200
+	const errorCode = failure.kind === 'vtiger' && failure.code ? failure.code : failure.httpCode;
 	const error = new NodeApiError(node, errorResponse, {
 		message: safeMessage,
 		description: safeDescription,
-		httpCode: failure.httpCode !== undefined ? String(failure.httpCode) : undefined,
+		httpCode: errorCode !== undefined ? String(errorCode) : undefined,
 		itemIndex: options.itemIndex,
 	});
 	markFailure(error, failure);

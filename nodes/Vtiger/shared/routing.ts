@@ -19,7 +19,7 @@ import { getOperationMethod, isRegisteredOperation } from './operations';
 import type { VtigerHttpMethod } from './operations';
 import { credentialsFor, VTIGER_CREDENTIAL_TYPE } from './session';
 import type { RenewalContext } from './session';
-import { placeVtigerParams, secretsOf } from './transport';
+import { placeVtigerParams, secretsOf, withAccessHint } from './transport';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
 
@@ -176,7 +176,7 @@ export async function sendRoutedRequest(
 		} catch {
 			credentials = undefined;
 		}
-		throw vtigerApiError(ctx.getNode(), result.failure, {
+		throw vtigerApiError(ctx.getNode(), await withAccessHint(ctx, result.failure, ctx.getItemIndex()), {
 			itemIndex: ctx.getItemIndex(),
 			secrets: secretsOf(credentials, result.used),
 		});

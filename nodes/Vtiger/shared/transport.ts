@@ -13,7 +13,8 @@ import type {
 
 import { readRequestSettings } from './concurrency';
 import { readVtigerResponse } from './envelope';
-import { failureFromThrown, vtigerApiError } from './errors';
+import type { VtigerFailure } from './envelope';
+import { accessHint, failureFromThrown, vtigerApiError } from './errors';
 import { sendOnSession } from './lanes';
 import type { SessionAttempt } from './lanes';
 import { isUploadFile, multipartBody } from './multipart';
@@ -147,10 +148,48 @@ export async function vtigerApiRequest(
 		send,
 	);
 	if (answer.failure) {
-		throw vtigerApiError(node, answer.failure, {
+		throw vtigerApiError(node, await withAccessHint(this, answer.failure, options.itemIndex), {
 			itemIndex: options.itemIndex,
 			secrets: secretsOf(credentials, answer.used),
 		});
 	}
 	return answer.value;
+}
+
+const ACCESS_HINT_LIFETIME_MS = 60_000;
+const accessHints = new Map<string, { at: number; hint: Promise<string | undefined> }>();
+
+/** Forget what listtypes said (tests; a CRM whose administrator just changed the users' access). */
+export function clearAccessHints(): void {
+	accessHints.clear();
+}
+
+/**
+ * An ACCESS_DENIED with what the user's listtypes says about it (errors.ts `accessHint`): one listtypes per
+ * CRM and user a minute, however many items fail.
+ */
+export async function withAccessHint(ctx: VtigerContext, failure: VtigerFailure, itemIndex?: number): Promise<VtigerFailure> {
+	if (failure.kind !== 'vtiger' || failure.code !== 'ACCESS_DENIED' || failure.operation === 'listtypes') return failure;
+	let credentials: ICredentialDataDecryptedObject;
+	try {
+		credentials = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE, itemIndex);
+	} catch {
+		return failure;
+	}
+	const username = String(credentials.username ?? '');
+	const key = `${normalizeBaseUrl(credentials.url).toLowerCase()}\n${username.toLowerCase()}`;
+	const now = Date.now();
+	let cached = accessHints.get(key);
+	if (!cached || now - cached.at > ACCESS_HINT_LIFETIME_MS) {
+		cached = {
+			at: now,
+			hint: vtigerApiRequest.call(ctx, 'listtypes', {}, { itemIndex }).then(
+				(types) => accessHint(types, username),
+				() => undefined,
+			),
+		};
+		accessHints.set(key, cached);
+	}
+	const hint = await cached.hint;
+	return hint ? { ...failure, accessHint: hint } : failure;
 }

@@ -6,6 +6,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { jsonItems } from '../../shared/output';
 import { recordLocator } from './common';
@@ -30,6 +31,7 @@ export const deleteOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'delete' } },
 		send: { paginate: true, preSend: [sendDelete] },
 		output: { postReceive: [deletedRecord] },
+		operations: { pagination: explainingRequest(explainRecordAccess) },
 	},
 };
 

@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { recordLocator } from './common';
@@ -18,7 +19,7 @@ export const getOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'retrieve' } },
 		send: { paginate: true, preSend: [sendRetrieve] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput() },
+		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
 	},
 };
 

@@ -6,6 +6,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { explainedRecordError, explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { missingMandatory } from '../../shared/fields';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
@@ -29,7 +30,11 @@ async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 	);
 	const missing = missingMandatory(description, element);
 	if (missing.length) {
-		const current = (await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) as IDataObject;
+		const current = (await vtigerApiRequest
+			.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })
+			.catch(async (error: unknown) => {
+				throw await explainedRecordError(this, error, id);
+			})) as IDataObject;
 		for (const field of missing) {
 			if (current[field.name] !== undefined) element[field.name] = current[field.name];
 		}
@@ -46,7 +51,7 @@ export const replaceOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'update' } },
 		send: { paginate: true, preSend: [sendUpdate] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput() },
+		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
 	},
 };
 

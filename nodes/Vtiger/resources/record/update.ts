@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { addLineItems } from '../lineItems/lineItems';
@@ -26,7 +27,7 @@ export const updateOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'revise' } },
 		send: { paginate: true, preSend: [sendRevise] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput() },
+		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
 	},
 };
 
