@@ -96,11 +96,11 @@ describe('Test button (credential test as the CLI runs it)', () => {
 		expect(result.message).toMatch(/^Vtiger "getchallenge" failed: could not reach the CRM/);
 	});
 
-	test('something that is not Vtiger answering is reported with what came back', async () => {
+	test('a wrong CRM path: the web server\'s HTML 404 page becomes a short message, not its CSS', async () => {
 		const h = createHarness({ baseUrl: `${sim.baseUrl}/not-vtiger`, username: 'admin', accessKey: sim.admin.accessKey });
 		const result = await h.testCredential();
 		expect(result.status).toBe('Error');
-		expect(result.message).toBe('Vtiger "getchallenge" failed: HTTP 404 – "Not Found"');
+		expect(result.message).toBe('Vtiger "getchallenge" failed: the CRM URL answered HTTP 404 – no Vtiger webservice at that address');
 	});
 });
 

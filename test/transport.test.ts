@@ -270,14 +270,6 @@ describe('faults and errors', () => {
 		everything.push(result.error);
 	});
 
-	test('a wrong CRM path: the web server\'s HTML 404 page becomes a short message, not its CSS', async () => {
-		const h = harness({ baseUrl: `${sim.baseUrl}/crm` });
-		const result = await h.testCredential();
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/the CRM URL answered HTTP 404 – no Vtiger webservice at that address/);
-		expect(result.message).not.toMatch(/background-color|<|\{/);
-	});
-
 	test('a non-admin on a Vtiger that hides every module (stock 8.3.0, issue #1934): the error says so', async () => {
 		sim.setProfile('stock-8.3-php8');
 		try {

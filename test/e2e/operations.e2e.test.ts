@@ -284,7 +284,9 @@ describe('every resource through workflows run by the n8n 2.41.1 CLI', () => {
 				expect.objectContaining({ error: 'Vtiger "retrieve_inventory" failed: Vtiger crashed (HTTP 500, empty body) running "retrieve_inventory"' }),
 			]);
 			expect(outputOf(result, 'Create Invoice')).toEqual([
-				expect.objectContaining({ error: 'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect' }),
+				expect.objectContaining({
+					error: 'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice',
+				}),
 			]);
 			expect(outputOf(result, 'Download File')).toEqual([
 				expect.objectContaining({ error: 'Vtiger "files_retrieve" failed: Vtiger crashed (HTTP 500, empty body) running "files_retrieve"' }),

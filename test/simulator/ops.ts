@@ -129,6 +129,11 @@ export class Operations {
 		return this.getProfile() === 'stock-8.3-php8';
 	}
 
+	/** Both lab servers run 8.3.0 on PHP 8; the salesplatform profile behaves like PHP 7 (README). */
+	get php8(): boolean {
+		return this.getProfile() !== 'salesplatform';
+	}
+
 	userByName(name: string): SimUser | undefined {
 		const lower = name.toLowerCase();
 		for (const u of this.store.users.values()) if (u.userName.toLowerCase() === lower) return u;
@@ -708,6 +713,13 @@ export class Operations {
 		}
 		if (!meta.isEntity) throw denied();
 		const rec = this.entity(ctx, toStr(element.id));
+		const inventory = INVENTORY_MODULES.has(rec.module);
+		// 8.3.0 on PHP 8 (both lab servers; salesplatform keeps PHP 7's leniency): sanitizeShippingTaxes computes
+		// hdnSubTotal - hdnDiscountAmount, a TypeError for a non-numeric string such as the '' a retrieve returns
+		const discount = element.hdnDiscountAmount;
+		if (inventory && this.php8 && typeof discount === 'string' && !/^\s*-?[\d.]+\s*$/.test(discount) && !Number(toStr(element.hdnDiscountPercent))) {
+			throw new Crash();
+		}
 		if (!partial) this.checkMandatory(meta, (f) => toStr(element[f.name]) !== '');
 		const values: Values = { ...rec.values };
 		const { echo, missingUser } = this.apply(rec.module, element, values);
@@ -722,7 +734,16 @@ export class Operations {
 		if (values.assigned_user_id) rec.ownerId = values.assigned_user_id;
 		if ('modifiedby' in values) values.modifiedby = user.id;
 		if (lines) rec.lineItems = lines;
-		if (INVENTORY_MODULES.has(rec.module)) this.computeTotals(rec);
+		if (lines && this.php8) {
+			// 8.3.0 on PHP 8 (lab, both servers, revise and update): the header and the new lines are written, then
+			// updateInventoryProductRel dies in VTEntityDelta::hasChanged (array_key_exists on null) before
+			// updateParent: HTTP 500, totals 0 and the tax mode blank
+			for (const total of ['hdnSubTotal', 'hdnGrandTotal', 'pre_tax_total']) values[total] = '0.00000000';
+			values.hdnTaxType = '';
+			this.store.setMtime(rec, this.clock.now());
+			throw new Crash();
+		}
+		if (inventory) this.computeTotals(rec);
 		this.store.setMtime(rec, this.clock.now());
 		if (missingUser) throw new PlainText();
 		return INVENTORY_MODULES.has(rec.module) ? this.inventoryWriteOut(rec, echo) : this.recordOut(rec, echo);

@@ -53,8 +53,19 @@ export function explainingRequest(explain: ExplainFailure) {
 	};
 }
 
+/** The first explanation any of `explainers` gives. */
+export function explainEither(...explainers: ExplainFailure[]): ExplainFailure {
+	return async (failure, requestData, ctx) => {
+		for (const explain of explainers) {
+			const cause = await explain(failure, requestData, ctx);
+			if (cause) return cause;
+		}
+		return undefined;
+	};
+}
+
 /** The record id a routed record request names: `id` (retrieve, delete) or the element's `id` (revise, update). */
-function requestedId(requestData: ResultOptions): string | undefined {
+export function requestedId(requestData: ResultOptions): string | undefined {
 	const { qs, body } = requestData.options;
 	const params = { ...((typeof body === 'object' && body !== null ? body : {}) as IDataObject), ...((qs ?? {}) as IDataObject) };
 	if (typeof params.id === 'string') return params.id;

@@ -1,14 +1,21 @@
 import type {
 	IDataObject,
+	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
+	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { VtigerModuleDescription } from '../../shared/describe';
+import { requestedId } from '../../shared/explain';
 import type { ExplainFailure } from '../../shared/explain';
+import { failureOf } from '../../shared/errors';
 import { isRecordId } from '../../shared/ids';
 import { inputError } from '../../shared/input';
+import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
 import { vtigerApiRequest } from '../../shared/transport';
+import { normalizeBaseUrl } from '../../shared/url';
 import { hasLineItems, INVENTORY_MODULES } from './inventory';
 
 const WRITES = ['create', 'update', 'replace'];
@@ -200,13 +207,113 @@ export async function addLineItems(
 	return element;
 }
 
-/**
- * Create's failures: Vtiger 8.3.0 refuses every inventory create with line items with
- * INVALID_ID_ATTRIBUTE (07_other_ops_*.jsonl, both lab servers), which says nothing by itself.
- */
-export const explainLineItemCreate: ExplainFailure = (failure, requestData) => {
+/** The element of a routed create/update/revise, as sent. */
+function sentElement(requestData: Parameters<ExplainFailure>[1]): string {
 	const body = requestData.options.body;
-	const element = String(typeof body === 'object' && body !== null ? ((body as IDataObject).element ?? '') : '');
-	if (failure.code !== 'INVALID_ID_ATTRIBUTE' || !element.includes('"LineItems"')) return undefined;
-	return 'Vtiger 8.3.0 refuses to create quotes, invoices, sales and purchase orders with line items through the webservice (INVALID_ID_ATTRIBUTE, a regression of that release; 7.x and SalesPlatform create them). Create the record in the CRM and add the lines with Update, or ask the administrator for the fix.';
+	return String(typeof body === 'object' && body !== null ? ((body as IDataObject).element ?? '') : '');
+}
+
+const WEB_UI_INSTEAD =
+	'Create the record, or change its line items, in the CRM\'s web UI; the node\'s Update without Line Items changes its other fields. Vtiger on PHP 7 (or SalesPlatform) does not have these bugs.';
+
+/**
+ * Vtiger 8.3.0 refuses every inventory create with line items (INVALID_ID_ATTRIBUTE, lab both servers): its
+ * VtigerInventoryOperation::create runs the before-save events on the element before it has an id, and 8.x's
+ * vtws_getIdComponents('') throws. Without LineItems the create answers MANDATORY_FIELDS_MISSING, so no request
+ * shape creates a quote, invoice, sales or purchase order there.
+ */
+export const explainLineItemCreate: ExplainFailure = (failure, requestData, ctx) => {
+	if (failure.code !== 'INVALID_ID_ATTRIBUTE' || !sentElement(requestData).includes('"LineItems"')) return undefined;
+	const module = String(ctx.getNodeParameter('module', '') ?? '') || 'inventory';
+	return {
+		message: `Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create ${module} records through its webservice`,
+		description: `Vtiger 8.3.0 runs the before-save events of a new quote, invoice, sales or purchase order before the record has an id and then fails on the empty id (VtigerInventoryOperation::create, vtws_getIdComponents), with or without line items (without them it answers MANDATORY_FIELDS_MISSING). No request shape creates these records through its webservice. ${WEB_UI_INSTEAD}`,
+	};
 };
+
+/**
+ * Per CRM: line item changes are known to work, known to crash, or not known yet; while the first one is under
+ * way the others wait for its outcome, so a crash damages one record, not every item of the run.
+ */
+const lineWrites = new Map<string, { state: 'works' | 'crashes' } | { state: 'pilot'; done: Promise<void> }>();
+
+/** Forget what the CRMs did (tests: one simulator plays several Vtigers). */
+export function forgetLineWriteOutcomes(): void {
+	lineWrites.clear();
+}
+
+async function crmKey(ctx: IExecuteSingleFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE, ctx.getItemIndex());
+	return normalizeBaseUrl(credentials.url).toLowerCase();
+}
+
+const CRASH_CAUSE =
+	'Vtiger 8.3.0 on PHP 8 writes the new lines and then dies (VTEntityDelta::hasChanged, called by updateInventoryProductRel) before it computes the totals; revise and update with LineItems and the LineItem records\' own update and delete all end this way (lab, both servers), so no webservice request changes line items correctly there.';
+
+/**
+ * Update's and Replace's failures with line items: 8.3.0 on PHP 8 answers HTTP 500 after replacing the lines,
+ * leaving the totals at 0 (lab, both servers). Says what state the record is in.
+ */
+export const explainLineItemWrite: ExplainFailure = async (failure, requestData, ctx) => {
+	if (failure.kind !== 'crash' || !sentElement(requestData).includes('"LineItems"')) return undefined;
+	const id = requestedId(requestData) ?? '';
+	let state = 'check its lines and totals';
+	try {
+		const record = ((await vtigerApiRequest.call(ctx, 'retrieve', { id }, { itemIndex: ctx.getItemIndex() })) ?? {}) as IDataObject;
+		const lines = Array.isArray(record.LineItems) ? record.LineItems.length : 0;
+		state = `it now has ${lines} line${lines === 1 ? '' : 's'} and a grand total of ${Number(record.hdnGrandTotal ?? 0).toFixed(2)}`;
+	} catch {
+		// the state is a courtesy; the crash is the news
+	}
+	return {
+		message: `Vtiger "${failure.operation}" crashed (HTTP ${failure.httpCode ?? 500}) while replacing the line items of ${id}: ${state}`,
+		description: `${CRASH_CAUSE} Open the record in the CRM and save it from its edit view to recompute the totals. ${WEB_UI_INSTEAD} Until n8n restarts, the node sends no further line item changes to this CRM.`,
+	};
+};
+
+type Pager = (this: IExecutePaginationFunctions, requestData: Parameters<ExplainFailure>[1]) => Promise<INodeExecutionData[]>;
+
+/** Update's and Replace's request: a change of line items goes through the CRM's gate (see lineWrites). */
+export function gatedLineWrite(pager: Pager): Pager {
+	return async function (this: IExecutePaginationFunctions, requestData) {
+		if (!sentElement(requestData).includes('"LineItems"')) return await pager.call(this, requestData);
+		const key = await crmKey(this);
+		for (;;) {
+			const known = lineWrites.get(key);
+			if (known?.state === 'works') {
+				return await pager.call(this, requestData).catch((error: unknown) => {
+					if (failureOf(error)?.kind === 'crash') lineWrites.set(key, { state: 'crashes' });
+					throw error;
+				});
+			}
+			if (known?.state === 'crashes') {
+				throw new NodeOperationError(this.getNode(), 'Line Items: not sent – this Vtiger crashed on an earlier line item change and left that record without totals', {
+					itemIndex: this.getItemIndex(),
+					description: `${CRASH_CAUSE} ${WEB_UI_INSTEAD}`,
+				});
+			}
+			if (known?.state === 'pilot') {
+				await known.done;
+				continue;
+			}
+			let finish = (): void => undefined;
+			lineWrites.set(key, { state: 'pilot', done: new Promise<void>((resolve) => (finish = resolve)) });
+			try {
+				const items = await pager.call(this, requestData);
+				lineWrites.set(key, { state: 'works' });
+				return items;
+			} catch (error) {
+				const crashed = failureOf(error)?.kind === 'crash';
+				if (crashed) lineWrites.set(key, { state: 'crashes' });
+				else lineWrites.delete(key);
+				if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) {
+					throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
+				}
+				const known: NodeApiError | NodeOperationError = error;
+				throw known;
+			} finally {
+				finish();
+			}
+		}
+	};
+}

@@ -6,12 +6,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { explainedRecordError, explainingRequest, explainRecordAccess } from '../../shared/explain';
+import { explainedRecordError, explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { missingMandatory } from '../../shared/fields';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { vtigerApiRequest } from '../../shared/transport';
-import { addLineItems } from '../lineItems/lineItems';
+import { addLineItems, explainLineItemWrite, gatedLineWrite } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 
@@ -51,7 +51,7 @@ export const replaceOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'update' } },
 		send: { paginate: true, preSend: [sendUpdate] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
+		operations: { pagination: withRecordOutput(gatedLineWrite(explainingRequest(explainEither(explainRecordAccess, explainLineItemWrite)))) },
 	},
 };
 

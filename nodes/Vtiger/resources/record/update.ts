@@ -1,9 +1,9 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { explainingRequest, explainRecordAccess } from '../../shared/explain';
+import { explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems } from '../lineItems/lineItems';
+import { addLineItems, explainLineItemWrite, gatedLineWrite } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
 
@@ -27,7 +27,7 @@ export const updateOption: INodePropertyOptions = {
 		request: { method: 'POST', body: { operation: 'revise' } },
 		send: { paginate: true, preSend: [sendRevise] },
 		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
+		operations: { pagination: withRecordOutput(gatedLineWrite(explainingRequest(explainEither(explainRecordAccess, explainLineItemWrite)))) },
 	},
 };
 
