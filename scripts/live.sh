@@ -35,6 +35,7 @@ run)
 	echo "live suite against $url ($server)"
 	VTIGER_URL="$url" VTIGER_USERNAME="$VT_USER" VTIGER_ACCESS_KEY="$VT_ACCESSKEY" \
 		VTIGER_USERNAME2="$VT_USER2" VTIGER_ACCESS_KEY2="$VT_ACCESSKEY2" VTIGER_SESSION_DIR="$sessions" \
+		VTIGER_PASSWORD="$VT_PASSWORD" \
 		npm run test:live -- "$@"
 	;;
 *)
