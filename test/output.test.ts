@@ -325,3 +325,14 @@ describe('Converted leads (as on the lab)', () => {
 		sim.clock.unfreeze();
 	});
 });
+
+describe('Simulator as the lab: the types a non-admin reads labels from', () => {
+	test('a non-admin describes Groups as read-only and may query them; Users are refused', async () => {
+		const groups = await labuser.runNode({ type: 'vtiger', parameters: { resource: 'module', operation: 'describe', module: 'Groups', simplify: false } });
+		expect(groups.items[0].json).toMatchObject({ createable: false, updateable: false, deleteable: false, retrieveable: true });
+		const asAdmin = await admin.runNode({ type: 'vtiger', parameters: { resource: 'module', operation: 'describe', module: 'Groups', simplify: false } });
+		expect(asAdmin.items[0].json).toMatchObject({ createable: true });
+		const users = await labuser.runNode({ type: 'vtiger', parameters: { resource: 'module', operation: 'describe', module: 'Users', simplify: false } });
+		expect(users.error?.message).toMatch(/ACCESS_DENIED/);
+	});
+});

@@ -229,7 +229,11 @@ export class Operations {
 		const user = ctx.user as SimUser;
 		if (!this.entityVisible(user, name)) throw denied();
 		// a non-admin's describe lists the fields in table-column order (11b_nonadmin_user_patched_8081 #4)
-		return (!user.isAdmin && FIXTURE.describeNonAdmin[name]) || m;
+		const described = (!user.isAdmin && FIXTURE.describeNonAdmin[name]) || m;
+		// and a non-entity type (Groups, Currency, LineItem …) as read-only (lab, both servers: labuser's
+		// describe of Groups says createable, updateable and deleteable false; admin's says true)
+		if (!user.isAdmin && !m.isEntity) return { ...described, createable: false, updateable: false, deleteable: false };
+		return described;
 	}
 
 	relatedtypes(ctx: OpContext): unknown {
