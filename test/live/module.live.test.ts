@@ -114,7 +114,12 @@ describeLive('live: module and pickers', () => {
 				if (!mapped) {
 					// inventory modules take the product through the Line Items parameters, not the mapper
 					const lineField = field.name === 'productid' && description.fields.some((f) => f.name === 'hdnGrandTotal');
-					if (field.editable && field.mandatory && !lineField) problems.push(`${module}.${field.name} mandatory but not offered`);
+					// activities: the time is part of the date-time picker of its date; the duration is derived
+					const timeField =
+						(field.name === 'time_start' && byId.get('date_start')?.type === 'dateTime') ||
+						(field.name === 'time_end' && byId.get('due_date')?.type === 'dateTime') ||
+						(field.name === 'duration_hours' && byId.has('due_date'));
+					if (field.editable && field.mandatory && !lineField && !timeField) problems.push(`${module}.${field.name} mandatory but not offered`);
 					continue;
 				}
 				if (field.mandatory && !mapped.required) problems.push(`${module}.${field.name} mandatory but not required`);
