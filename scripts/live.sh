@@ -5,6 +5,9 @@
 #   bash scripts/live.sh run stock|positional [jest args…]
 #                                         npm run test:live against that server, with the second (non-admin)
 #                                         user and the server's PHP session folder, from $LAB_DIR/lab.env
+#   bash scripts/live.sh simulator [positional|stock-8.3-php8] [jest args…]
+#                                         the same suite against the simulator (no session folder: the expiry
+#                                         tests skip): where it fails and the lab passes, the simulator is wrong
 # Against your own CRM use npm run test:live with VTIGER_URL etc. (README, "Live tests against a real Vtiger").
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,8 +41,28 @@ run)
 		VTIGER_PASSWORD="$VT_PASSWORD" \
 		npm run test:live -- "$@"
 	;;
+simulator)
+	profile="${2:-positional}"; shift 2 || shift $#
+	out="$(mktemp)"
+	bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs test/simulator/cli.ts --port 0 --extensions \
+		--profile "$profile" >"$out" 2>&1 &
+	sim=$!
+	for _ in $(seq 1 100); do grep -q '"url"' "$out" && break; sleep 0.2; done
+	line="$(grep '"url"' "$out")" || { cat "$out" >&2; kill "$sim"; exit 1; }
+	field() { sed -nE "s/.*\"$1\":\"([^\"]*)\".*/\1/p" <<<"$line"; }
+	echo "live suite against the simulator ($profile) at $(field url)"
+	VTIGER_URL="$(field url)" VTIGER_USERNAME="$(field username)" VTIGER_ACCESS_KEY="$(field accessKey)" \
+		VTIGER_USERNAME2="$(field username2)" VTIGER_ACCESS_KEY2="$(field accessKey2)" VTIGER_SESSION_DIR= \
+		npm run test:live -- "$@"
+	rc=$?
+	# the simulator runs under node24.sh and tsx: end that process tree, by ids
+	tree() { local p; for p in $(ps -o pid= --ppid "$1"); do tree "$p"; done; echo "$1"; }
+	kill $(tree "$sim") 2>/dev/null
+	rm -f "$out"
+	exit $rc
+	;;
 *)
-	echo "usage: bash scripts/live.sh available|setup|run stock|positional [jest args]" >&2
+	echo "usage: bash scripts/live.sh available|setup|run stock|positional|simulator [profile] [jest args]" >&2
 	exit 2
 	;;
 esac

@@ -1,9 +1,9 @@
 /**
  * npm run simulator -- --port 8099 [--profile stock-8.3-php8] [--seed] [--idle 1440] [--extensions]
- * --extensions registers the seed article's extension operation `gettranslation` (POST: totranslate, a JSON
- * list of labels; language, e.g. ru_ru; module), for trying the Custom Operation.
+ * --extensions registers the seed article's extension operation `gettranslation` (totranslate, a JSON list of
+ * labels; language, e.g. ru_ru; module), for trying the Custom Operation: as GET, like the lab registers it
+ * (operation 39, ../shared/lab README), so its parameters are read from the query string only.
  */
-import { WsError } from './errors';
 import { Profile, startSimulator } from './index';
 
 const TRANSLATIONS: Record<string, Record<string, string>> = {
@@ -26,19 +26,32 @@ async function main(): Promise<void> {
 		sessionIdleSeconds: arg('idle') ? Number(arg('idle')) : undefined,
 	});
 	if (process.argv.includes('--extensions')) {
-		sim.registerOperation('gettranslation', 'POST', (params) => {
+		sim.registerOperation('gettranslation', 'GET', (params) => {
+			// the lab's GetTranslation.php: no (or undecodable) totranslate is an empty list, a scalar a list of one
 			let list: unknown = null;
 			try {
-				list = JSON.parse(params.totranslate ?? 'null');
+				list = JSON.parse(params.totranslate ?? '');
 			} catch {
 				list = null;
 			}
-			if (!Array.isArray(list)) throw new WsError('INVALID_PARAMETER', 'totranslate must be a list');
+			if (list === null || list === '') list = [];
+			if (!Array.isArray(list)) list = typeof list === 'object' ? Object.values(list as object) : [list];
 			const table = TRANSLATIONS[params.language ?? ''] ?? {};
-			return Object.fromEntries(list.map((key) => [String(key), table[String(key)] ?? String(key)]));
+			const keys = (list as unknown[]).map(String);
+			// PHP's empty array is JSON []
+			if (!keys.length) return [];
+			return Object.fromEntries(keys.map((key) => [key, table[key] ?? key]));
 		});
 	}
-	process.stdout.write(JSON.stringify({ url: sim.url, username: sim.admin.username, accessKey: sim.admin.accessKey }) + '\n');
+	process.stdout.write(
+		JSON.stringify({
+			url: sim.url,
+			username: sim.admin.username,
+			accessKey: sim.admin.accessKey,
+			username2: sim.user.username,
+			accessKey2: sim.user.accessKey,
+		}) + '\n',
+	);
 	const stop = () => void sim.stop().then(() => process.exit(0));
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
