@@ -101,6 +101,8 @@ describe('mapper fields', () => {
 		}
 		const calendar = (await h.resourceMapping('getCreateFields', { module: 'Calendar' })).fields;
 		expect(byId(calendar, 'activitytype')).toBeUndefined();
+		expect(byId(calendar, 'eventstatus')).toBeUndefined();
+		expect(byId(calendar, 'taskstatus')).toMatchObject({ required: true, removed: false });
 		const events = (await h.resourceMapping('getCreateFields', { module: 'Events' })).fields;
 		expect(byId(events, 'activitytype')?.options?.map((option) => option.value)).toEqual(['Call', 'Meeting', 'Mobile Call']);
 	});

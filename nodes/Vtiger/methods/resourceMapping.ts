@@ -14,9 +14,8 @@ import { ownerOptions } from './users';
  */
 const COMMON_FIELDS = new Set([
 	// people and organizations
-	'salutationtype', 'firstname', 'lastname', 'email', 'secondaryemail', 'phone', 'mobile', 'title', 'department',
-	'account_id', 'contact_id', 'leadsource', 'company', 'leadstatus', 'industry', 'website', 'accountname',
-	'email1', 'otherphone', 'birthday', 'description',
+	'firstname', 'lastname', 'email', 'phone', 'mobile', 'title', 'account_id', 'contact_id', 'leadsource',
+	'company', 'leadstatus', 'industry', 'website', 'accountname', 'email1', 'birthday', 'description',
 	'mailingstreet', 'mailingcity', 'mailingstate', 'mailingzip', 'mailingcountry',
 	'bill_street', 'bill_city', 'bill_state', 'bill_code', 'bill_country',
 	'lane', 'city', 'state', 'code', 'country',
@@ -68,7 +67,11 @@ function offeredFields(description: VtigerModuleDescription): VtigerField[] {
 	const pairs = dateTimePairs(description);
 	const derived = new Set(pairs.map((pair) => pair.time.name));
 	if (pairs.length === 2) DURATION_FIELDS.forEach((name) => derived.add(name));
-	if (description.name === 'Calendar') derived.add('activitytype');
+	if (description.name === 'Calendar') {
+		derived.add('activitytype');
+		// a task's status is taskstatus; eventstatus belongs to events
+		derived.add('eventstatus');
+	}
 	return headerFields(description).filter((field) => !derived.has(field.name));
 }
 
