@@ -106,7 +106,7 @@ describe('resourceMapping', () => {
 		const { fields } = await h.resourceMapping('getCreateFields', { resource: 'record', operation: 'create', module: 'Contacts' });
 		expect(byId(fields, 'lastname')).toMatchObject({ required: true, type: 'string', displayName: 'Last Name', display: true });
 		expect(byId(fields, 'assigned_user_id')).toMatchObject({ required: true, displayName: 'Assigned To', type: 'options' });
-		expect(byId(fields, 'account_id')).toMatchObject({ required: false, displayName: 'Organization Name (Accounts ID)' });
+		expect(byId(fields, 'account_id')).toMatchObject({ required: false, displayName: 'Organization (Accounts)' });
 		expect(byId(fields, 'donotcall')?.type).toBe('boolean');
 		expect(byId(fields, 'birthday')?.type).toBe('dateTime');
 		expect(byId(fields, 'leadsource')).toMatchObject({ type: 'options' });
@@ -122,7 +122,7 @@ describe('resourceMapping', () => {
 		expect(fields.filter((f) => f.required).map((f) => f.id).sort()).toEqual(
 			expect.arrayContaining(['subject', 'account_id', 'assigned_user_id']),
 		);
-		expect(byId(fields, 'account_id')?.displayName).toMatch(/\(Accounts ID\)$/);
+		expect(byId(fields, 'account_id')?.displayName).toMatch(/\(Accounts\)$/);
 		expect(fields.some((f) => f.type === 'number')).toBe(true);
 	});
 
@@ -130,7 +130,7 @@ describe('resourceMapping', () => {
 		const { fields } = await h.resourceMapping('getCreateFields', { module: 'Calendar' });
 		expect(byId(fields, 'taskstatus')).toMatchObject({ displayName: 'Status (taskstatus)', required: true, type: 'options' });
 		expect(byId(fields, 'date_start')?.type).toBe('dateTime');
-		expect(byId(fields, 'parent_id')?.displayName).toMatch(/^Related To \(Accounts\/Campaigns \+7 ID\)$/);
+		expect(byId(fields, 'parent_id')?.displayName).toBe('Related To (Accounts +8)');
 	});
 
 	test('update fields: the same fields, none required', async () => {

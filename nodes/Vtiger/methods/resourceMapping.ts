@@ -32,10 +32,18 @@ const COMMON_FIELDS = new Set([
 	'question', 'faq_answer', 'faqstatus', 'assetname', 'serialnumber', 'bookname', 'pricebookname',
 ]);
 
-/** Module names (describe's refersTo) as a short hint: at most two, then how many more. */
-function refersToHint(modules: string[]): string {
-	if (modules.length <= 2) return modules.join('/');
-	return `${modules.slice(0, 2).join('/')} +${modules.length - 2}`;
+/** Characters of a mapper label n8n 2.41's parameter panel shows before it cuts the label off. */
+const VISIBLE_LABEL = 24;
+
+/**
+ * A reference's label with the module it points to, short enough to be read in full: "Organization
+ * (Accounts ID)" is cut off, so the linked record's " Name" goes and then the " ID" if needed.
+ */
+function referenceLabel(label: string, modules: string[]): string {
+	const base = label.replace(/ Name$/, '');
+	const target = modules.length === 1 ? modules[0] : `${modules[0]} +${modules.length - 1}`;
+	const long = `${base} (${target} ID)`;
+	return long.length <= VISIBLE_LABEL ? long : `${base} (${target})`;
 }
 
 /**
@@ -44,9 +52,7 @@ function refersToHint(modules: string[]): string {
  */
 function mapperLabel(description: VtigerModuleDescription, field: VtigerField): string {
 	const label = writeLabel(description, field);
-	if (field.type.name === 'reference' && field.type.refersTo?.length) {
-		return `${label} (${refersToHint(field.type.refersTo)} ID)`;
-	}
+	if (field.type.name === 'reference' && field.type.refersTo?.length) return referenceLabel(label, field.type.refersTo);
 	if (field.type.name === 'multipicklist' && field.type.picklistValues?.length) {
 		return `${label} (any of: ${field.type.picklistValues.map((entry) => entry.value).join(', ')})`;
 	}
