@@ -1,4 +1,10 @@
-import type { IDataObject, INodeParameters, INodeProperties, INodePropertyCollection } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeParameters,
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import { Vtiger } from '../nodes/Vtiger/Vtiger.node';
 import { createHarness } from './harness';
@@ -183,6 +189,23 @@ describe('renewal at the floor', () => {
 		expect(sim.log.map((entry) => entry.operation)).toEqual(['listtypes']);
 	});
 
+	test('an operation with declarative postReceive actions keeps the stored session and renews through a probe', async () => {
+		const h = harness();
+		await h.runNode({ type: 'fixtureDeclarative', parameters: { operation: 'listtypes' } });
+		sim.killSessions('admin');
+		sim.clearLog();
+		const run = await h.runNode({
+			type: 'fixtureDeclarative',
+			parameters: { operation: 'describe', elementType: 'Contacts', options: { maxConcurrency: 3 } },
+			items: [{}, {}, {}],
+		});
+		expect(run.error).toBeUndefined();
+		expect(run.items.map((item) => item.json.name)).toEqual(['Contacts', 'Contacts', 'Contacts']);
+		expect(sim.count('login')).toBe(1);
+		expect(sim.count('listtypes')).toBe(1);
+		expect(new Set(sim.log.filter((e) => e.operation === 'describe').map((e) => e.sessionName)).size).toBe(2);
+	});
+
 	test('the trigger (a poll) renews with the same four requests', async () => {
 		const h = harness();
 		const first = await h.poll({ module: 'Contacts', events: ['created', 'updated', 'deleted'], options: {} });
@@ -226,6 +249,26 @@ describe('Max Concurrent Requests and Session Pool sit in every operation\'s Opt
 				expect(names).toEqual(expect.arrayContaining(['maxConcurrency', 'sessionPool']));
 			}
 		}
+	});
+
+	test('every operation\'s postReceive actions are functions, so the pool and the 4-request renewal apply to all', () => {
+		// declarative actions need RoutingNode, which sends only with the stored credential (DEVELOPERS.md)
+		const declarative: string[] = [];
+		let actions = 0;
+		const visit = (list: Array<INodeProperties | INodePropertyCollection | INodePropertyOptions> | undefined, where: string) => {
+			for (const entry of list ?? []) {
+				const routing = (entry as { routing?: { output?: { postReceive?: unknown[] } } }).routing;
+				for (const action of routing?.output?.postReceive ?? []) {
+					actions++;
+					if (typeof action !== 'function') declarative.push(`${where}/${entry.name}`);
+				}
+				visit((entry as INodeProperties).options, `${where}/${entry.name}`);
+				visit((entry as INodePropertyCollection).values, `${where}/${entry.name}`);
+			}
+		};
+		visit(properties, '');
+		expect(actions).toBeGreaterThan(15);
+		expect(declarative).toEqual([]);
 	});
 
 	test('a workflow saved with the top-level value still honours it; the Options value wins', async () => {
