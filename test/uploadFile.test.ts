@@ -132,4 +132,15 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Record › Upload File
 		const folders = await h.loadOptions('getDocumentFolders', { resource: 'record', operation: 'uploadFile' });
 		expect(folders).toContainEqual({ name: 'Default', value: '22x1' });
 	});
+
+	test('Assigned To offers the credential\'s user first, then users and groups; a group owns the Document', async () => {
+		const owners = await h.loadOptions('getOwners', { resource: 'record', operation: 'uploadFile' });
+		expect(owners[0]).toMatchObject({ value: '19x1', name: expect.stringMatching(/\(you\)$/) });
+		const group = owners.find((owner) => String(owner.value).startsWith('20x'));
+		expect(group?.name).toMatch(/\(group\)$/);
+		const r = await upload(fileItem(randomBytes(32), 'team.txt', 'text/plain'), { assignedTo: group?.value });
+		expect(r.items[0].json).toMatchObject({ assigned_user_id: group?.value });
+		const bad = await upload(fileItem(randomBytes(8), 'x.txt', 'text/plain'), { assignedTo: '12x5' }, true);
+		expect(bad.errors[0]).toBe('Assigned To: "12x5" is not a user (19x…) or group (20x…) ID');
+	});
 });

@@ -68,6 +68,27 @@ describeLive('live: ops (Create or Update, Upload File)', () => {
 		}
 	});
 
+	it('matches on a reference and a date, on the read-only Contact No, and on the ID', async () => {
+		const account = await raw.call<{ id: string }>('create', {
+			elementType: 'Accounts',
+			element: { accountname: liveTag('upsert-org'), assigned_user_id: raw.userId },
+		});
+		records.track(account.id);
+		const lastname = liveTag('upsert-ref');
+		const created = await raw.call<{ id: string; contact_no: string }>('create', {
+			elementType: 'Contacts',
+			element: { lastname, account_id: account.id, birthday: '1990-02-03', assigned_user_id: raw.userId },
+		});
+		records.track(created.id);
+		const byRef = await upsert({ columns: columns({ account_id: account.id, birthday: '1990-02-03', title: 'By reference' }, ['account_id', 'birthday']) });
+		expect(shown(byRef)).toBe('');
+		expect(byRef.items[0].json).toMatchObject({ _operation: 'updated', id: created.id, title: 'By reference' });
+		const byNumber = await upsert({ columns: columns({ contact_no: created.contact_no, title: 'By number' }, ['contact_no']) });
+		expect(byNumber.items[0].json).toMatchObject({ _operation: 'updated', id: created.id, title: 'By number' });
+		const byId = await upsert({ columns: columns({ id: created.id, title: 'By ID' }, ['id']) });
+		expect(byId.items[0].json).toMatchObject({ _operation: 'updated', id: created.id, title: 'By ID' });
+	});
+
 	it('several matches fail naming the ids and change nothing', async () => {
 		const email = `${liveTag('twin')}@example.com`;
 		const ids: string[] = [];
@@ -130,6 +151,17 @@ describeLive('live: ops (Create or Update, Upload File)', () => {
 		expect(r.errors[0]).toMatch(/^Vtiger stored the Document without its file: its image check refused "photo\.png" \(image\/png\)\. The Document 15x\d+ it created was deleted again\.$/);
 		const left = await raw.call<unknown[]>('query', { query: `SELECT id FROM Documents WHERE notes_title = '${title}';` });
 		expect(left).toEqual([]);
+	});
+
+	it('a fake JPEG crashes Vtiger after it saved the Document: the error names the Document left', async () => {
+		const title = liveTag('fake-jpeg');
+		const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(200)]);
+		const r = await upload(fileItem(jpeg, 'x.jpg', 'image/jpeg'), { documentTitle: title });
+		const left = await raw.call<Array<{ id: string }>>('query', { query: `SELECT id FROM Documents WHERE notes_title = '${title}';` });
+		left.forEach((row) => records.track(row.id));
+		expect(left).toHaveLength(1);
+		expect(r.error?.message).toMatch(/^Vtiger "create" failed: Vtiger crashed \(HTTP 500, empty body\)/);
+		expect(r.error?.description).toContain(`look at ${left[0].id} (Documents titled "${title}")`);
 	});
 
 	it('linked at upload to a Contact and an Organization through add_related', async () => {

@@ -5,9 +5,9 @@ import * as baseLoadOptions from './loadOptions';
 import { getCurrencies, getProductsAndServices } from './products';
 import { getRelations, searchDocuments, searchLeads, searchRelatedRecords } from './relations';
 import * as baseResourceMapping from './resourceMapping';
-import { searchUsers } from './users';
+import { getOwners, searchUsers } from './users';
 
-export const loadOptions = { ...baseLoadOptions, getRelations, getProductsAndServices, getCurrencies, getDocumentFolders };
+export const loadOptions = { ...baseLoadOptions, getRelations, getProductsAndServices, getCurrencies, getDocumentFolders, getOwners };
 export const listSearch = { ...baseListSearch, searchRelatedRecords, searchDocuments, searchLeads, searchUsers };
 export const resourceMapping = {
 	...baseResourceMapping,

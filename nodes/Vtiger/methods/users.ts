@@ -101,3 +101,8 @@ export async function ownerOptions(ctx: ILoadOptionsFunctions): Promise<INodePro
 			.sort((a, b) => a.name.localeCompare(b.name)),
 	];
 }
+
+/** Who can own a record, as the choices of an Assigned To parameter (Upload File). */
+export async function getOwners(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	return await ownerOptions(this);
+}

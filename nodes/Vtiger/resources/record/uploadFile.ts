@@ -191,13 +191,14 @@ export const uploadFileProperties: INodeProperties[] = [
 			'The Documents folder (e.g. 22x1, the Default folder). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
-		displayName: 'Assigned To',
+		displayName: 'Assigned To Name or ID',
 		name: 'assignedTo',
-		type: 'string',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getOwners' },
 		default: '',
-		placeholder: 'e.g. 19x1',
 		displayOptions: show,
-		description: 'ID of the user (19x…) or group (20x…) the Document is assigned to; empty assigns it to the user of the credential',
+		description:
+			'The user (19x…) or group (20x…) the Document is assigned to; empty assigns it to the user of the credential. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Description',
