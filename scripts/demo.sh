@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/ensure-deps.sh
-exec bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs scripts/demo.ts
+exec bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs scripts/demo.ts "$@"

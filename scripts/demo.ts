@@ -11,7 +11,8 @@
  *
  * Against a real CRM the examples only read, and change only the records they create themselves.
  * Ports: --serve uses 5678 (n8n) and 8099 (simulator), otherwise free ones; DEMO_N8N_PORT and
- * DEMO_SIMULATOR_PORT override (0 = a free one).
+ * DEMO_SIMULATOR_PORT override (0 = a free one). Workflows run in GENERIC_TIMEZONE, else the machine's zone,
+ * and the demo says which. Stopping (the end of the run, or Ctrl+C with --serve) removes n8n's folder.
  */
 import * as fs from 'node:fs';
 
@@ -27,6 +28,19 @@ const serve = process.argv.includes('--serve');
 const started = Date.now();
 const say = (line = ''): boolean => process.stdout.write(`${line}\n`);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** The zone n8n runs workflows in (its own default would be America/New_York). */
+const timezone = process.env.GENERIC_TIMEZONE || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/** Runs a step, saying every 15 s that it is still running, so a slow step is never silent. */
+async function ticking<T>(what: string, step: () => Promise<T>): Promise<T> {
+	const t0 = Date.now();
+	const timer = setInterval(() => say(`  … ${what}: ${seconds(Date.now() - t0)}`), 15000);
+	try {
+		return await step();
+	} finally {
+		clearInterval(timer);
+	}
+}
 
 function port(variable: string, servePort: number): number | undefined {
 	const value = process.env[variable];
@@ -116,11 +130,25 @@ async function main(): Promise<void> {
 					stop: async () => undefined,
 				}
 			: await startSimulatorCli(['--seed', '--extensions'], port('DEMO_SIMULATOR_PORT', 8099) ?? 0);
-	const n8n = await N8n.create('demo', { port: port('DEMO_N8N_PORT', 5678) });
-	const stopAll = async (): Promise<void> => {
-		await n8n.stop();
-		await crm.stop();
+	const n8n = await N8n.create('demo', { port: port('DEMO_N8N_PORT', 5678), env: { GENERIC_TIMEZONE: timezone } });
+	let stopping: Promise<void> | undefined;
+	const stopAll = async (keepFolder = false): Promise<void> => {
+		stopping ??= (async () => {
+			await n8n.stop();
+			await crm.stop();
+			if (!keepFolder) fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		})();
+		await stopping;
 	};
+	// Ctrl+C at any point stops n8n (its own process group) and removes its folder
+	let failed = false;
+	const onSignal = (): void => {
+		say();
+		say('Stopping n8n and the simulator …');
+		void stopAll().then(() => process.exit(failed ? 1 : 0));
+	};
+	process.on('SIGINT', onSignal);
+	process.on('SIGTERM', onSignal);
 	try {
 		const credential = vtigerCredential('Vtiger account', {
 			url: crm.url.replace(/\/webservice\.php$/, ''),
@@ -128,13 +156,18 @@ async function main(): Promise<void> {
 			accessKey: crm.accessKey,
 		});
 		const workflows = exampleFiles().map((file) => ({ file, workflow: loadExample(file, credential) }));
-		await n8n.importCredentials([credential]);
-		await n8n.importWorkflows(workflows.map(({ workflow }) => workflow));
-		await n8n.start();
 		say();
 		say(`Vtiger:  ${real.length === 3 ? `${crm.url} (your CRM, user ${crm.username})` : `simulator ${crm.url} (seeded)`}`);
-		say(`n8n:     ${n8n.baseUrl} (2.41.1, package from ${n8n.userFolder}/.n8n/nodes)`);
-		say(`Imported the credential "Vtiger account" and ${workflows.length} workflows from examples/ (${seconds(Date.now() - started)})`);
+		const importing = Date.now();
+		await ticking('importing into n8n', async () => {
+			await n8n.importCredentials([credential]);
+			await n8n.importWorkflows(workflows.map(({ workflow }) => workflow));
+		});
+		say(`Imported the credential "Vtiger account" and ${workflows.length} workflows from examples/ (${seconds(Date.now() - importing)})`);
+		const starting = Date.now();
+		await ticking('starting n8n', async () => await n8n.start());
+		say(`n8n:     ${n8n.baseUrl} (2.41.1, package from ${n8n.userFolder}/.n8n/nodes; started in ${seconds(Date.now() - starting)})`);
+		say(`Time zone of the workflows: ${timezone} (${process.env.GENERIC_TIMEZONE ? 'GENERIC_TIMEZONE' : "this machine's; set GENERIC_TIMEZONE for another"}); Vtiger's own times are UTC`);
 
 		const triggers = workflows.filter(({ workflow }) => isTriggerWorkflow(workflow));
 		for (const { file, workflow } of triggers) {
@@ -142,14 +175,13 @@ async function main(): Promise<void> {
 			say(`Activated "${workflow.name}" (${file}): it polls Vtiger every minute from now on`);
 		}
 
-		let failed = false;
 		const created: string[] = [];
 		const converted: string[] = [];
 		for (const { file, workflow } of workflows.filter((entry) => !isTriggerWorkflow(entry.workflow))) {
 			say();
 			say(`▶ n8n execute --id=${workflow.id}   "${workflow.name}" (${file})`);
 			const t0 = Date.now();
-			const run = await n8n.execute(workflow.id);
+			const run = await ticking('n8n execute', async () => await n8n.execute(workflow.id));
 			const outputs = report(workflow, run.result);
 			say(`  ${run.code === 0 ? 'finished' : 'FAILED'} in ${seconds(Date.now() - t0)}`);
 			if (run.code !== 0) failed = true;
@@ -179,7 +211,12 @@ async function main(): Promise<void> {
 			const t0 = Date.now();
 			const shown = new Set<string>();
 			let pickedUp = false;
+			let told = t0;
 			while (!pickedUp && Date.now() - t0 < 100000) {
+				if (Date.now() - told >= 15000) {
+					told = Date.now();
+					say(`  … waiting for the next poll: ${seconds(told - t0)}`);
+				}
 				const list = await n8n.waitForExecutions(workflow.id, () => true, 10000);
 				const finished = list.filter((e) => !shown.has(e.id) && e.status !== 'running' && e.status !== 'new').reverse();
 				for (const summary of finished) {
@@ -210,14 +247,10 @@ async function main(): Promise<void> {
 				say(`Simulator: ${crm.url} (user ${crm.username}, access key ${crm.accessKey}); it also answers the`);
 				say('extension operation "gettranslation" for trying Custom Operation › Call.');
 			}
-			say('Ctrl+C stops n8n and the simulator.');
-			const stop = (): void => void stopAll().then(() => process.exit(failed ? 1 : 0));
-			process.on('SIGINT', stop);
-			process.on('SIGTERM', stop);
+			say(`Ctrl+C stops n8n and the simulator and removes n8n's folder (${n8n.userFolder}) with what you did in it.`);
 			return;
 		}
-		await stopAll();
-		if (!failed) fs.rmSync(n8n.userFolder, { recursive: true, force: true });
+		await stopAll(failed);
 		say(
 			failed
 				? `Demo finished with errors (marked ✗ above) in ${seconds(Date.now() - started)}; n8n's folder is kept: ${n8n.userFolder}`
@@ -226,7 +259,7 @@ async function main(): Promise<void> {
 		say('Import the workflows of examples/ into your own n8n: see examples/README.md. `npm run demo -- --serve` keeps n8n running.');
 		process.exit(failed ? 1 : 0);
 	} catch (error) {
-		await stopAll();
+		await stopAll(true);
 		throw error;
 	}
 }

@@ -22,4 +22,4 @@ if [ -L node_modules ]; then
   exit 0
 fi
 echo "ensure-deps: npm ci: installing the dev dependencies locked in package-lock.json ($missing packages missing; about 1 minute)" >&2
-bash scripts/ticking.sh --count . "npm ci" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+bash scripts/ticking.sh --size . "npm ci" npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2

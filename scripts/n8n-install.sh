@@ -24,7 +24,7 @@ echo "n8n-install: npm install n8n@$N8N_VERSION (about 2,000 packages, 2.9 GB) i
 cd "$DIR"
 rm -f .complete
 [ -f package.json ] || echo '{ "name": "n8n-e2e-runtime", "private": true }' > package.json
-bash "$HERE/ticking.sh" --count "$DIR" "npm install n8n@$N8N_VERSION" \
+bash "$HERE/ticking.sh" --size "$DIR" "npm install n8n@$N8N_VERSION" \
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
 echo "n8n-install: building n8n's SQLite driver (npm package sqlite3) from source with node-gyp; about 1.5 minutes" >&2
 npm_config_build_from_source=true bash "$HERE/ticking.sh" "building sqlite3" npm rebuild sqlite3 --loglevel=error >&2

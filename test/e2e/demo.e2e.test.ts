@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { repoRoot } from './helpers/paths';
@@ -12,7 +13,7 @@ test('npm run demo runs the example workflows, shows what they did and what the 
 	const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
 		const child = spawn(process.execPath, [tsx, 'scripts/demo.ts'], {
 			cwd: repoRoot,
-			env: { ...process.env, DEMO_SKIP_SETUP: '1', DEMO_N8N_PORT: '0', DEMO_SIMULATOR_PORT: '0' },
+			env: { ...process.env, DEMO_SKIP_SETUP: '1', DEMO_N8N_PORT: '0', DEMO_SIMULATOR_PORT: '0', GENERIC_TIMEZONE: 'Europe/Berlin' },
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
 		let text = '';
@@ -32,4 +33,58 @@ test('npm run demo runs the example workflows, shows what they did and what the 
 	expect(output).toContain(`lead ${lead} was converted before the next poll; Vtiger hides converted leads`);
 	expect(output).not.toContain('✗ the trigger did not pick up');
 	expect(output).toMatch(/Demo finished in [\d.]+ s: n8n and the simulator are stopped\./);
+	expect(output).toContain('Time zone of the workflows: Europe/Berlin (GENERIC_TIMEZONE)');
+	expect(output).toMatch(/Imported the credential "Vtiger account" and \d+ workflows from examples\/ \(\d+\.\d s\)/);
+	const folder = /package from (\S+)\/\.n8n\/nodes/.exec(output)?.[1] as string;
+	expect({ folder, left: fs.existsSync(folder) }).toEqual({ folder, left: false });
 });
+
+/**
+ * `npm run demo -- --serve` exactly as the README says (free ports instead of 5678/8099, and without the build,
+ * which globalSetup did): n8n answers and the printed owner signs in, until Ctrl+C (SIGINT to the command's
+ * process group, as a terminal sends it) stops n8n and the simulator and removes n8n's folder.
+ */
+test('npm run demo -- --serve keeps n8n running for the printed owner until Ctrl+C, which stops it and cleans up', async () => {
+	const child = spawn('npm', ['run', 'demo', '--', '--serve'], {
+		cwd: repoRoot,
+		detached: true,
+		env: { ...process.env, DEMO_SKIP_SETUP: '1', DEMO_N8N_PORT: '0', DEMO_SIMULATOR_PORT: '0' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+	const signIn = /n8n keeps running: open (\S+) and sign in as (\S+) \/ (\S+)/;
+	try {
+		const deadline = Date.now() + 200000;
+		while (!signIn.test(output) && child.exitCode === null && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		const [, url, email, password] = signIn.exec(output) ?? [];
+		expect({ url, tail: url ? '' : output.slice(-3000) }).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), tail: '' });
+		const folder = /removes n8n's folder \((.+?)\)/.exec(output)?.[1] as string;
+		expect(fs.existsSync(folder)).toBe(true);
+
+		const login = await fetch(`${url}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+		expect(login.status).toBe(200);
+		expect((login.headers.getSetCookie?.() ?? []).some((cookie) => cookie.startsWith('n8n-auth='))).toBe(true);
+
+		process.kill(-(child.pid as number), 'SIGINT');
+		expect(await closed).toBe(0);
+		expect(output).toContain('Stopping n8n and the simulator');
+		expect({ folder, left: fs.existsSync(folder) }).toEqual({ folder, left: false });
+		await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+	} finally {
+		// a failed assertion still stops n8n: its own process group is stopped by the demo on SIGINT
+		if (child.exitCode === null) {
+			process.kill(-(child.pid as number), 'SIGINT');
+			await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 30000))]);
+		}
+		if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+	}
+}, 300000);

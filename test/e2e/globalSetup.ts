@@ -21,7 +21,7 @@ export default function globalSetup(): void {
 	for (const name of fs.existsSync(folders) ? fs.readdirSync(folders) : []) {
 		if (!name.startsWith('demo-')) fs.rmSync(path.join(folders, name), { recursive: true, force: true });
 	}
-	if (process.env.E2E_SKIP_BUILD !== '1') run('npm', ['run', '--silent', 'build']);
+	if (process.env.E2E_SKIP_BUILD !== '1') run('bash', ['scripts/ticking.sh', 'npm run build', 'npm', 'run', '--silent', 'build']);
 	let tarball = process.env.E2E_TARBALL ? path.resolve(process.env.E2E_TARBALL) : '';
 	if (!tarball) {
 		const packDir = path.join(e2eDir, 'pack');
@@ -36,5 +36,5 @@ export default function globalSetup(): void {
 	const packageName = (JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'])) as { name: string }).name;
 	const state: E2eState = { n8nDir, tarball, packageName };
 	fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
-	process.stdout.write(`\ne2e setup: built, packed ${path.basename(tarball)}, n8n at ${n8nDir} (${Date.now() - started} ms)\n`);
+	process.stdout.write(`\ne2e setup: built, packed ${path.basename(tarball)}, n8n at ${n8nDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
