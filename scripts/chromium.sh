@@ -2,7 +2,7 @@
 # Makes sure Debian's chromium is installed (the e2e screenshot test drives it with playwright-core).
 # Installs chromium and fonts-liberation with what they depend on and nothing else: no recommended packages
 # (those pulled in a systemd upgrade) and no upgrade of an installed package that chromium does not require.
-# On Debian 12 that is 26 new packages, about 110 MB downloaded; the list is printed before installing.
+# On Debian 12 that is 26 new packages, about 400 MB installed; the list is printed before installing.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PACKAGES=(chromium fonts-liberation)
