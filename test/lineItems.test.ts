@@ -175,6 +175,30 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Line items (%s)', (pro
 		expect(getLines.error?.message).toMatch(/^Module: Contacts records have no line items/);
 	});
 
+	test('Line Item Totals without Line Items are refused before any write: Vtiger would not recompute the totals', async () => {
+		const created = await createInvoice();
+		sim.clearLog();
+		const r = await run({
+			operation: 'update',
+			recordId: rl(String(created.id)),
+			columns: { mappingMode: 'defineBelow', value: { subject: 'Discounted' } },
+			inventoryOptions: { discountAmount: 5, adjustment: 3 },
+		});
+		expect(r.error?.message).toBe(
+			'Line Item Totals: only together with Line Items: Vtiger applies discounts, adjustment, shipping and tax mode only while it writes the lines',
+		);
+		expect(logOf('revise')).toHaveLength(0);
+		// and what Vtiger does with them (simulator as the lab): discounts ignored, the grand total not recomputed
+		sim.setProfile('positional');
+		const auto = await h.runNode({
+			type: 'vtiger',
+			parameters: { resource: 'record', module: 'Invoice', operation: 'update', recordId: rl(String(created.id)), columns: { mappingMode: 'autoMapInputData', value: null } },
+			items: [{ subject: 'Auto', hdnDiscountAmount: '', txtAdjustment: '3' }],
+		});
+		expect(auto.error).toBeUndefined();
+		expect(JSON.parse(logOf('revise')[0].params.element)).toEqual({ subject: 'Auto', id: created.id });
+	});
+
 	test('the product picker lists products with their prices', async () => {
 		const options = await h.loadOptions('getProductsAndServices', { resource: 'record', operation: 'create', module: 'Invoice' });
 		expect(options).toContainEqual({ name: 'Widget (Product)', value: widget, description: `Product ${widget}, unit price 10.00` });

@@ -119,6 +119,13 @@ describeLive('live: line items (issue 11, defect 4)', () => {
 		expect((kept.LineItems as IDataObject[]).map((line) => [line.productid, Number(line.quantity)])).toEqual([[product, 2]]);
 		expect(Number(kept.hdnGrandTotal)).toBeCloseTo(50);
 
+		// totals inputs without lines: Vtiger stores the adjustment without recomputing the total, so the node refuses
+		const totalsOnly = await run({ operation: 'update', module: 'Quotes', recordId: rl(id), columns: mapped({}), inventoryOptions: { adjustment: 3 } });
+		expect(totalsOnly.error?.message).toMatch(/^Line Item Totals: only together with Line Items/);
+		await raw.call('revise', { element: { id, txtAdjustment: '3' } });
+		const unadjusted = await raw.call<IDataObject>('retrieve', { id });
+		expect([Number(unadjusted.txtAdjustment), Number(unadjusted.hdnGrandTotal)]).toEqual([3, 50]);
+
 		const relined = await run(
 			{
 				operation: 'update',

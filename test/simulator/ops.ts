@@ -725,6 +725,7 @@ export class Operations {
 			throw new Crash();
 		}
 		if (!partial) this.checkMandatory(meta, (f) => toStr(element[f.name]) !== '');
+		const before: Values = { ...rec.values };
 		const values: Values = { ...rec.values };
 		const { echo, missingUser } = this.apply(rec.module, element, values);
 		if (partial) this.checkMandatory(meta, (f) => (values[f.name] ?? '') !== '');
@@ -747,7 +748,12 @@ export class Operations {
 			this.store.setMtime(rec, this.clock.now());
 			throw new Crash();
 		}
-		if (inventory) this.computeTotals(rec);
+		// without lines Vtiger saves the header as the detail view's inline edit does: the discounts are ignored and
+		// nothing is recomputed (lab, both servers: adjustment 3 and S&H 4 left the grand total at 50)
+		if (inventory && lines) this.computeTotals(rec);
+		if (inventory && !lines) {
+			for (const ignored of ['hdnDiscountPercent', 'hdnDiscountAmount']) values[ignored] = before[ignored] ?? '';
+		}
 		this.store.setMtime(rec, this.clock.now());
 		if (missingUser) throw new PlainText();
 		return INVENTORY_MODULES.has(rec.module) ? this.inventoryWriteOut(rec, echo) : this.recordOut(rec, echo);

@@ -26,9 +26,20 @@ export function hasLineItems(description: VtigerModuleDescription): boolean {
 /** Header totals Vtiger computes from the lines (README, SalesPlatform section: answers carry them computed). */
 export const COMPUTED_TOTAL_FIELDS: readonly string[] = ['hdnSubTotal', 'hdnGrandTotal', 'pre_tax_total'];
 
-/** A field the Line Items parameters own on a module with line items: a line-level field or a computed total. */
+/**
+ * Header values the totals are computed from: Vtiger applies them only while it writes the lines. A revise
+ * without LineItems ignores the discounts and stores adjustment, shipping and tax mode without recomputing the
+ * totals (lab, both servers: adjustment 3 and S&H 4 left a grand total of 50; hdnDiscountAmount '' even crashes
+ * PHP 8), so they belong to the Line Item Totals parameters, sent together with lines.
+ */
+export const TOTALS_INPUT_FIELDS: readonly string[] = ['hdnDiscountPercent', 'hdnDiscountAmount', 'txtAdjustment', 'hdnS_H_Amount', 'hdnTaxType'];
+
+/** A field the Line Items parameters own on a module with line items: a line-level field or a total or its input. */
 export function isLineItemField(description: VtigerModuleDescription, name: string): boolean {
-	return hasLineItems(description) && (LINE_LEVEL_FIELDS.includes(name) || COMPUTED_TOTAL_FIELDS.includes(name));
+	return (
+		hasLineItems(description) &&
+		(LINE_LEVEL_FIELDS.includes(name) || COMPUTED_TOTAL_FIELDS.includes(name) || TOTALS_INPUT_FIELDS.includes(name))
+	);
 }
 
 /** The fields a write's Fields mapper offers: the writable ones, without those the Line Items parameters own. */

@@ -188,6 +188,15 @@ export async function addLineItems(
 		}
 		return element;
 	}
+	const totals = ['taxMode', 'adjustment', 'discountPercent', 'discountAmount', 'shippingAmount'].filter((name) => options[name] !== undefined);
+	if (rows.length === 0 && totals.length > 0) {
+		throw inputError(
+			ctx,
+			'Line Item Totals',
+			'only together with Line Items: Vtiger applies discounts, adjustment, shipping and tax mode only while it writes the lines',
+			'Without LineItems Vtiger ignores the discounts and stores adjustment, shipping and tax mode without recomputing the totals, so the record would show totals that do not add up.',
+		);
+	}
 	if (options.taxMode) element.hdnTaxType = String(options.taxMode);
 	if (options.currency) element.currency_id = String(options.currency);
 	if (options.adjustment !== undefined) element.txtAdjustment = Number(options.adjustment);
