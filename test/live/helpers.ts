@@ -21,3 +21,6 @@ export const mapped = (value: IDataObject) => ({ mappingMode: 'defineBelow', val
 /** The message a user sees for a failed run (the error's message and description). */
 export const shown = (r: RunNodeResult): string =>
 	[r.error?.message, (r.error as { description?: string } | undefined)?.description, ...r.errors].filter(Boolean).join(' | ');
+
+/** How the node reports a record that is gone or out of reach (Vtiger answers ACCESS_DENIED for all of them). */
+export const GONE = '(ACCESS_DENIED|RECORD_NOT_FOUND|does not exist|may not see)';
