@@ -247,9 +247,9 @@ describe('every resource through workflows run by the n8n 2.41.1 CLI', () => {
 		const download = result?.data.resultData.runData['Download File'][0].data?.main?.[0]?.[0] as
 			| { json: Json; binary?: Record<string, { data: string; id?: string; fileName?: string; mimeType?: string }> }
 			| undefined;
-		expect(download?.json).toMatchObject({ documentId: ids.document, filename: 'report.bin', filesize: file.length });
+		expect(download?.json).toMatchObject({ documentId: ids.document, filename: 'report.binfile.txt', filesize: file.length });
 		const binary = download?.binary?.file;
-		expect(binary).toMatchObject({ fileName: 'report.bin', mimeType: 'application/octet-stream' });
+		expect(binary).toMatchObject({ fileName: 'report.binfile.txt', mimeType: 'application/octet-stream' });
 		expect(binaryContent(binary).equals(file)).toBe(true);
 
 		expect(outputOf(result, 'Translate')).toEqual([{ SINGLE_Contacts: 'Контакт', Contacts: 'Контакты' }]);
