@@ -1,7 +1,16 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	DeclarativeRestApiSettings,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
+import { failureOf } from '../../shared/errors';
 import { setVtigerParams } from '../../shared/input';
-import { pairWithInput } from '../../shared/output';
+import { jsonItems, pairWithInput } from '../../shared/output';
+import { sendRoutedRequest } from '../../shared/routing';
 import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
 import { vtigerApiRequest } from '../../shared/transport';
 
@@ -21,6 +30,29 @@ async function sendRetrieveCurrentUser(this: IExecuteSingleFunctions, requestOpt
 	return setVtigerParams(requestOptions, 'retrieve', { id });
 }
 
+/**
+ * Vtiger 8.3.0 lets no non-admin retrieve a user record, their own included (lab, both servers: labuser's
+ * 19x5 answers ACCESS_DENIED): then the id and user name the login gives are all there is, and the item says so.
+ */
+async function currentUser(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const answer = await sendRoutedRequest(this, requestData).then(
+		(items) => ({ items }),
+		async (error: unknown) => (failureOf(error)?.code === 'ACCESS_DENIED' ? { items: undefined } : await Promise.reject(error)),
+	);
+	if (answer.items) return answer.items;
+	const credentials = await this.getCredentials(VTIGER_CREDENTIAL_TYPE, this.getItemIndex());
+	return jsonItems(this, [
+		{
+			id: String(credentials.userId ?? ''),
+			user_name: String(credentials.username ?? ''),
+			notice: 'Vtiger shows user records to administrators only: the id and user name are those of the login',
+		},
+	]);
+}
+
 export const getCurrentUserOption: INodePropertyOptions = {
 	name: 'Get Current',
 	value: 'getCurrent',
@@ -30,5 +62,6 @@ export const getCurrentUserOption: INodePropertyOptions = {
 		request: { method: 'GET', qs: { operation: 'retrieve' } },
 		send: { paginate: true, preSend: [sendRetrieveCurrentUser] },
 		output: { postReceive: [pairWithInput] },
+		operations: { pagination: currentUser },
 	},
 };
