@@ -244,6 +244,18 @@ describe('Calendar tasks', () => {
 	});
 });
 
+describe('reading an activity in the wrong module', () => {
+	test('Get of an event as Calendar says that events live in Events (Vtiger only answers INVALID_ID_ATTRIBUTE)', async () => {
+		const created = await createIn('Events', { ...meeting, date_start: '2026-01-15T10:00:00Z', due_date: '2026-01-15T11:00:00Z' });
+		expect(created.error).toBeUndefined();
+		const eventId = String(created.items[0].json.id);
+		const crmid = eventId.split('x')[1];
+		const r = await h.runNode({ type: 'vtiger', parameters: { resource: 'record', operation: 'get', module: 'Calendar', recordId: rl(`9x${crmid}`) } });
+		expect(r.error?.message).toContain('INVALID_ID_ATTRIBUTE');
+		expect(r.error?.description).toContain('meetings and calls in Events (18x…)');
+	});
+});
+
 describe('date-times a user filters by are the same instants', () => {
 	test('Get Many compares a date-time field with the UTC text of the instant meant; dates and LIKE stay as written', async () => {
 		const r = await h.runNode({

@@ -24,6 +24,9 @@ const CODE_HINTS: Record<string, string> = {
 	QUERY_SYNTAX_ERROR:
 		'VTQL needs a trailing ";", case-sensitive module names, and supports no parentheses, NOT or IS NULL.',
 	INVALID_AUTH_TOKEN: 'The login challenge expired before the login completed.',
+	// lab, both servers: retrieve of an event by its 9x… Calendar id, or of a task by an 18x… Events id
+	INVALID_ID_ATTRIBUTE:
+		'The id does not belong to the module asked for (its prefix names the module). Vtiger keeps tasks in Calendar (9x…) and meetings and calls in Events (18x…): an event has to be read as Events, a task as Calendar.',
 };
 
 /** Session ids and access keys must never reach a message, an output item or a log line. */
