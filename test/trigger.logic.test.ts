@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { computeChanges, type FetchedWindow } from '../nodes/Vtiger/trigger/changes';
 import { initialState, readState, writeState, type TriggerState } from '../nodes/Vtiger/trigger/state';
+import { recordFingerprint } from '../nodes/Vtiger/trigger/fingerprint';
 import { fetchSyncWindow, parseSyncPage, type SyncPage } from '../nodes/Vtiger/trigger/syncPoller';
 import { epochToVtigerDateTime, vtigerDateTimeToEpoch } from '../nodes/Vtiger/shared/time';
 import { fetchVtqlWindow } from '../nodes/Vtiger/trigger/vtqlPoller';
@@ -49,6 +50,7 @@ describe('computeChanges', () => {
 			cursor: T0 + 3,
 			boundaryTime: at(3),
 			boundaryIds: ['12x2'],
+			boundaryFingerprints: [recordFingerprint(rec('12x2', 1, 3))],
 			deletedIds: [],
 		});
 	});
@@ -114,13 +116,46 @@ describe('computeChanges', () => {
 describe('state in static data', () => {
 	it('round-trips, and is dropped when the module changes or it is malformed', () => {
 		const data: IDataObject = { leftover: 1 };
-		writeState(data, { ...initialState('Leads', 5), boundaryIds: ['10x1'] });
+		writeState(data, { ...initialState('Leads', 5), boundaryIds: ['10x1'], boundaryFingerprints: ['abcdefgh'] });
 		expect(JSON.parse(JSON.stringify(data))).toEqual({
-			vtigerTrigger: { module: 'Leads', cursor: 5, boundaryTime: '', boundaryIds: ['10x1'], deletedIds: [] },
+			vtigerTrigger: {
+				module: 'Leads',
+				cursor: 5,
+				boundaryTime: '',
+				boundaryIds: ['10x1'],
+				boundaryFingerprints: ['abcdefgh'],
+				deletedIds: [],
+			},
 		});
 		expect(readState(data, 'Leads')?.boundaryIds).toEqual(['10x1']);
+		expect(readState(data, 'Leads')?.boundaryFingerprints).toEqual(['abcdefgh']);
 		expect(readState(data, 'Contacts')).toBeUndefined();
 		expect(readState({ vtigerTrigger: { module: 'Leads', cursor: 'x' } }, 'Leads')).toBeUndefined();
+	});
+});
+
+describe('state saved before fingerprints existed', () => {
+	const old = { module: 'Contacts', cursor: T0 + 1, boundaryTime: at(1), boundaryIds: ['12x1'], deletedIds: [] };
+
+	it('loads with unknown fingerprints, so the emitted record of that second is not repeated', () => {
+		const state = readState({ vtigerTrigger: old }, 'Contacts');
+		expect(state?.boundaryFingerprints).toEqual(['']);
+		const again = computeChanges(state as TriggerState, win([rec('12x1', 1, 1), rec('12x2', 1, 1)], [], T0 + 1), ALL);
+		expect(again.changes.map((c) => [c.event, c.id])).toEqual([['created', '12x2']]);
+		// from now on the content is known: a later save in that second is emitted, as updated
+		const saved = { ...rec('12x1', 1, 1), lastname: 'Changed' };
+		const later = computeChanges(again.next, win([saved, rec('12x2', 1, 1)], [], T0 + 1), ALL);
+		expect(later.changes.map((c) => [c.event, c.id])).toEqual([['updated', '12x1']]);
+	});
+
+	it('fingerprints that do not pair with the ids count as unknown', () => {
+		expect(readState({ vtigerTrigger: { ...old, boundaryFingerprints: ['a', 'b'] } }, 'Contacts')?.boundaryFingerprints).toEqual(['']);
+	});
+
+	it('a fingerprint ignores field order and tells any changed value', () => {
+		expect(recordFingerprint({ a: '1', b: '2' })).toBe(recordFingerprint({ b: '2', a: '1' }));
+		expect(recordFingerprint({ a: '1', b: '2' })).not.toBe(recordFingerprint({ a: '1', b: '3' }));
+		expect(recordFingerprint({ a: '1', b: '2' })).toHaveLength(8);
 	});
 });
 

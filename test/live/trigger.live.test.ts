@@ -53,7 +53,7 @@ describeLive('live: trigger', () => {
 		const emitted = created.items?.find((item) => item.json.id === id)?.json;
 		expect(emitted).toMatchObject({ event: 'created', module: 'Contacts', lastname: `${tag}-a` });
 
-		// the trigger knows a change by id + modifiedtime (one-second resolution): change it in a later second
+		// an update in a later second (the same second: next test)
 		await nextSecond();
 		await raw.call('revise', { element: { id, title: 'Changed' } });
 		const updated = await h.poll(params(), created.staticData, 'trigger');
@@ -72,7 +72,29 @@ describeLive('live: trigger', () => {
 		expect(mine(quiet.items, tag)).toEqual([]);
 	});
 
-	it.todo('KNOWN LIMIT: an update saved in the same second as the poll that emitted the record\'s creation is never emitted (the trigger keys changes on id + modifiedtime)');
+	it('an update saved in the same second as the poll that emitted the creation is emitted once, as updated', async () => {
+		// Vtiger's modifiedtime has one-second resolution: the update keeps the creation's modifiedtime.
+		// Create, poll and revise within one second; when the lab is too slow for that, try again.
+		let sameSecond = 0;
+		for (let attempt = 0; attempt < 5 && sameSecond === 0; attempt++) {
+			const tag = liveTag(`trigger-s${attempt}`);
+			const first = await h.poll(params(), {}, 'trigger');
+			await nextSecond();
+			const id = await contact(`${tag}-a`);
+			const created = await h.poll(params(), first.staticData, 'trigger');
+			expect(mine(created.items, tag)).toEqual([`created:${id}`]);
+			const emittedAt = created.items?.find((item) => item.json.id === id)?.json.modifiedtime;
+			const revised = await raw.call<{ modifiedtime: string }>('revise', { element: { id, title: 'Same second' } });
+			const updated = await h.poll(params(), created.staticData, 'trigger');
+			if (revised.modifiedtime === emittedAt) sameSecond++;
+			expect(mine(updated.items, tag)).toEqual([`updated:${id}`]);
+			expect(updated.items?.find((item) => item.json.id === id)?.json.title).toBe('Same second');
+			const quiet = await h.poll(params(), updated.staticData, 'trigger');
+			expect(mine(quiet.items, tag)).toEqual([]);
+		}
+		// the case above happened at least once (not only updates of a later second)
+		expect(sameSecond).toBe(1);
+	});
 
 	it('Detect Changes With Query sees created records and never repeats them', async () => {
 		const tag = liveTag('trigger-q');

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { recordFingerprint } from './fingerprint';
 import type { TriggerState } from './state';
 import { vtigerDateTimeToEpoch } from '../shared/time';
 
@@ -30,14 +31,24 @@ function text(value: unknown): string {
 /**
  * Turns a window into the changes to emit and the state for the next poll.
  * The window overlaps the previous one by the cursor's second; records already emitted there
- * (same id, same modifiedtime) and deletions already emitted are dropped.
+ * (same id, same modifiedtime, same content) and deletions already emitted are dropped. A record
+ * emitted there and saved again within that second keeps its modifiedtime: its content tells.
  */
 export function computeChanges(
 	previous: TriggerState,
 	window: FetchedWindow,
 	events: readonly TriggerEvent[],
 ): { changes: Change[]; next: TriggerState } {
-	const seenAtBoundary = new Set(previous.boundaryIds);
+	// id -> fingerprint emitted at the boundary second ('' = unknown, from an older state: any content)
+	const seenAtBoundary = new Map(
+		previous.boundaryIds.map((id, index) => [id, previous.boundaryFingerprints[index] ?? '']),
+	);
+	const isRepeat = (record: IDataObject): boolean => {
+		const id = text(record.id);
+		if (text(record.modifiedtime) !== previous.boundaryTime || !seenAtBoundary.has(id)) return false;
+		const seen = seenAtBoundary.get(id);
+		return seen === '' || seen === recordFingerprint(record);
+	};
 	const seenDeleted = new Set(previous.deletedIds);
 
 	const latest = new Map<string, IDataObject>();
@@ -55,10 +66,7 @@ export function computeChanges(
 	}
 
 	const fresh = [...latest.values()]
-		.filter(
-			(record) =>
-				!(text(record.modifiedtime) === previous.boundaryTime && seenAtBoundary.has(text(record.id))),
-		)
+		.filter((record) => !isRepeat(record))
 		.sort((a, b) => (text(a.modifiedtime) < text(b.modifiedtime) ? -1 : text(a.modifiedtime) > text(b.modifiedtime) ? 1 : 0));
 
 	const changes: Change[] = [];
@@ -95,16 +103,18 @@ export function computeChanges(
 		cursor: endCursor,
 		boundaryTime: previous.boundaryTime,
 		boundaryIds: previous.boundaryIds,
+		boundaryFingerprints: previous.boundaryFingerprints,
 		deletedIds: previous.deletedIds,
 	};
 	if (maxTime) {
 		next.boundaryTime = maxTime;
-		next.boundaryIds = [...latest.values()]
-			.filter((record) => text(record.modifiedtime) === maxTime)
-			.map((record) => text(record.id));
+		const boundary = [...latest.values()].filter((record) => text(record.modifiedtime) === maxTime);
+		next.boundaryIds = boundary.map((record) => text(record.id));
+		next.boundaryFingerprints = boundary.map((record) => recordFingerprint(record));
 	} else if (moved) {
 		next.boundaryTime = '';
 		next.boundaryIds = [];
+		next.boundaryFingerprints = [];
 	}
 	if (window.lastPageDeleted !== undefined) {
 		next.deletedIds = [...new Set(window.lastPageDeleted)];
