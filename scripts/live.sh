@@ -5,6 +5,7 @@
 #   bash scripts/live.sh run stock|positional [jest args…]
 #                                         npm run test:live against that server, with the second (non-admin)
 #                                         user and the server's PHP session folder, from $LAB_DIR/lab.env
+#   bash scripts/live.sh replay           the conformance replay (test/conformance/replay.ts) against both servers
 #   bash scripts/live.sh simulator [positional|stock-8.3-php8] [jest args…]
 #                                         the same suite against the simulator (no session folder: the expiry
 #                                         tests skip): where it fails and the lab passes, the simulator is wrong
@@ -41,6 +42,14 @@ run)
 		VTIGER_PASSWORD="$VT_PASSWORD" \
 		npm run test:live -- "$@"
 	;;
+replay)
+	# the conformance replay of the recordings against both lab servers (about 30 s); fails on any mismatch
+	[ -f "$LAB_DIR/lab.env" ] || { echo "no $LAB_DIR/lab.env: run bash scripts/live.sh setup first" >&2; exit 1; }
+	set -a; . "$LAB_DIR/lab.env"; set +a
+	bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs test/conformance/replay.ts --url "$VT_URL_STOCK" \
+		--url-positional "$VT_URL_POS" --username "$VT_USER" --access-key "$VT_ACCESSKEY" \
+		--user-username "$VT_USER2" --user-access-key "$VT_ACCESSKEY2" --verbose
+	;;
 simulator)
 	profile="${2:-positional}"; shift 2 || shift $#
 	out="$(mktemp)"
@@ -62,7 +71,7 @@ simulator)
 	exit $rc
 	;;
 *)
-	echo "usage: bash scripts/live.sh available|setup|run stock|positional|simulator [profile] [jest args]" >&2
+	echo "usage: bash scripts/live.sh available|setup|run stock|positional|replay|simulator [profile] [jest args]" >&2
 	exit 2
 	;;
 esac

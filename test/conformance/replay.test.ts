@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { compareResponse, formatReport, loadRecordings, replay, RECORDED_KEYS, type Recording } from './replay';
+import { compareResponse, formatReport, loadRecordings, replay, RECORDED_KEYS, type Recording, type Tolerance } from './replay';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const LIVE_KEY = 'LiveAdminKey0001';
@@ -164,5 +164,17 @@ describe('conformance replay tool', () => {
 		const crash = recs.find((r) => r.http_status === 500) as Recording;
 		expect(compareResponse(crash, 500, '')).toEqual([]);
 		expect(compareResponse(crash, 200, '').map((d) => d.category)).toEqual(['status']);
+	});
+
+	it('on a shared live target compares a list by its elements and counts its length as a tolerance', () => {
+		const rec = recs.find((r) => r.file === '04_query' && r.line === 16) as Recording;
+		const result = (rec.response_body as { result: Array<Record<string, unknown>> }).result;
+		const longer = JSON.stringify({ success: true, result: [...result, result[0]] });
+		expect(compareResponse(rec, 200, longer).map((d) => d.text)).toEqual([`$.result: length ${result.length} -> ${result.length + 1}`]);
+		const tolerances: Tolerance[] = [];
+		expect(compareResponse(rec, 200, longer, tolerances)).toEqual([]);
+		expect(tolerances.map((t) => t.kind)).toEqual(['list length']);
+		const otherShape = JSON.stringify({ success: true, result: [{ ...result[0], id: 7 }, ...result] });
+		expect(compareResponse(rec, 200, otherShape, []).map((d) => d.text)).toEqual(['$.result[0].id: string "' + String(result[0].id) + '" -> number 7']);
 	});
 });
