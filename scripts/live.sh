@@ -48,7 +48,7 @@ replay)
 	set -a; . "$LAB_DIR/lab.env"; set +a
 	bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs test/conformance/replay.ts --url "$VT_URL_STOCK" \
 		--url-positional "$VT_URL_POS" --username "$VT_USER" --access-key "$VT_ACCESSKEY" \
-		--user-username "$VT_USER2" --user-access-key "$VT_ACCESSKEY2" --verbose
+		--user-username "$VT_USER2" --user-access-key "$VT_ACCESSKEY2" --password "$VT_PASSWORD" --verbose
 	;;
 simulator)
 	profile="${2:-positional}"; shift 2 || shift $#

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
+import { createInventoryInWebUi, type WebUiLogin } from '../live/webui';
 import { FIXED_RECORDS, type LabAction, type ReplayReport, type ReplayTarget } from './replay';
 
 interface Answer {
@@ -65,15 +66,31 @@ export async function findFixedRecords(session: LiveSession): Promise<Map<string
 	return found;
 }
 
+/** The header fields the web UI's inventory form takes from a LAB_ACTIONS record (references as crmids). */
+const WEB_FORM_FIELDS = ['subject', 'account_id', 'assigned_user_id', 'invoicedate', 'invoicestatus', 'bill_street', 'ship_street'];
+
 /**
- * Makes the lab's out-of-band records through the webservice. The web-UI invoice (it has line items, which
- * 8.3.0's webservice create refuses with INVALID_ID_ATTRIBUTE) is not made: the records that use it are
- * skipped with that reason.
+ * Makes the lab's out-of-band records through the webservice, and the web-UI invoice (with line items, which
+ * 8.3.0's webservice create refuses with INVALID_ID_ATTRIBUTE) through the web UI when the admin's web password
+ * is given; without it the records that use the invoice are skipped with that reason.
  */
-export function labActionsThrough(session: LiveSession, created: string[]): (action: LabAction) => Promise<string | undefined> {
+export function labActionsThrough(session: LiveSession, created: string[], web?: WebUiLogin): (action: LabAction) => Promise<string | undefined> {
+	const crmid = (id: string) => id.split('x')[1] ?? id;
 	return async (action) => {
 		if (action.kind !== 'record') return undefined; // labuser: given with --user-username/--user-access-key
-		if (action.lineItems) return undefined;
+		if (action.lineItems) {
+			const line = action.lineItems[0];
+			if (!web || action.lineItems.length !== 1) return undefined;
+			const fields = Object.fromEntries(WEB_FORM_FIELDS.filter((f) => f in action.fields).map((f) => [f, crmid(action.fields[f])]));
+			const made = await createInventoryInWebUi(web, action.module, fields, {
+				productCrmid: crmid(line.productid),
+				quantity: Number(line.quantity),
+				listPrice: Number(line.listprice),
+			});
+			const id = `${action.recordedId.split('x')[0]}x${made}`;
+			created.push(id);
+			return id;
+		}
 		const answer = await session.call('create', { elementType: action.module, element: JSON.stringify(action.fields) }, 'POST');
 		const id = (answer.result as { id?: string } | undefined)?.id;
 		if (id) created.push(id);
@@ -104,12 +121,13 @@ export async function deleteRecords(session: LiveSession, ids: string[]): Promis
 }
 
 /** A replay target for a real server whose database others share. */
-export async function liveReplayTarget(target: ReplayTarget, session: LiveSession, created: string[]): Promise<ReplayTarget> {
+export async function liveReplayTarget(target: ReplayTarget, session: LiveSession, created: string[], password?: string): Promise<ReplayTarget> {
+	const web = password ? { url: target.url, username: target.admin.username, password } : undefined;
 	return {
 		...target,
 		name: 'the live target',
 		shared: true,
 		fixed: await findFixedRecords(session),
-		labAction: labActionsThrough(session, created),
+		labAction: labActionsThrough(session, created, web),
 	};
 }

@@ -9,6 +9,8 @@
  *     [--user-username labuser --user-access-key KEY]   the non-admin user of 02b/11/11b
  *     [--files 01,04a,04]      only these transcripts (ids are the part before the first `_`)
  *     [--realtime]             really wait between records (02b's 280 s / 306 s token expiry)
+ *     [--password PW]          the admin's web password: a live target gets the web-UI invoice of LAB_ACTIONS
+ *                              (without it the 8 records that use it are skipped, saying so)
  *     [--dry-run]              print the rewritten requests, send nothing
  *     [--verbose]              print every mismatch diff
  */
@@ -624,7 +626,8 @@ export async function replay(recs: Recording[], target: ReplayTarget, options: R
 				};
 				const liveId = await target.labAction(mapped);
 				if (liveId) state.learnId(action.recordedId, liveId);
-				else if (!target.clock) state.missing.set(action.recordedId, `the ${action.module} record ${action.why}, which ${target.name ?? 'the target'} could not set up`);
+				else if (!target.clock)
+					state.missing.set(action.recordedId, `the ${action.module} record ${action.why}, which ${target.name ?? 'the target'} could not set up (a web-UI record: give --password)`);
 			} else await target.labAction(action);
 		}
 		const reason = skipReason(rec, state, target, options);
@@ -794,7 +797,7 @@ async function main(): Promise<void> {
 	const dryRun = args['dry-run'] === true;
 	const url = str('url') ?? (dryRun ? 'http://127.0.0.1:8080/webservice.php' : undefined);
 	if (!url || (!dryRun && !str('access-key'))) {
-		process.stderr.write('usage: replay.ts --url URL --username admin --access-key KEY [--url-positional URL] [--user-username U --user-access-key K] [--files 01,04a] [--realtime] [--dry-run] [--verbose]\n');
+		process.stderr.write('usage: replay.ts --url URL --username admin --access-key KEY [--url-positional URL] [--user-username U --user-access-key K] [--files 01,04a] [--password PW] [--realtime] [--dry-run] [--verbose]\n');
 		process.exit(2);
 	}
 	let target: ReplayTarget = {
@@ -811,7 +814,7 @@ async function main(): Promise<void> {
 	const live = dryRun ? undefined : await import('./live-target');
 	const session = live && new live.LiveSession(target.url, target.admin.username, target.admin.accessKey);
 	const created: string[] = [];
-	if (live && session) target = await live.liveReplayTarget(target, session, created);
+	if (live && session) target = await live.liveReplayTarget(target, session, created, str('password'));
 	const report = await replay(recs, target, {
 		dryRun,
 		realtime: args.realtime === true,

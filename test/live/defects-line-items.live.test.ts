@@ -13,56 +13,16 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Harness, RunNodeResult } from '../harness';
 import { describeLive, liveClient, liveHarness, liveTag, liveTarget } from './env';
+import { createInventoryInWebUi } from './webui';
 import type { LiveClient } from './env';
 
 const target = liveTarget();
 const password = process.env.VTIGER_PASSWORD;
+/** Creates a quote with one line (2 × 25) in the CRM's web UI; its crmid. */
+const createQuoteInWebUi = async (fields: Record<string, string>, productCrmid: string): Promise<string> =>
+	await createInventoryInWebUi({ url: target!.url, username: target!.username, password: password! }, 'Quotes', fields, { productCrmid, quantity: 2, listPrice: 25 });
 const rl = (value: string) => ({ __rl: true, mode: 'id', value });
 const mapped = (value: IDataObject) => ({ mappingMode: 'defineBelow', value, matchingColumns: [] });
-
-/** Creates a quote with one line in the CRM's web UI (login form, then the Quotes edit form); its crmid. */
-async function createQuoteInWebUi(fields: Record<string, string>, productCrmid: string): Promise<string> {
-	const base = target!.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
-	let cookie = '';
-	const send = async (path: string, form?: Record<string, string>): Promise<Response> => {
-		const response = await fetch(`${base}/${path}`, {
-			method: form ? 'POST' : 'GET',
-			body: form ? new URLSearchParams(form) : undefined,
-			headers: cookie ? { cookie } : {},
-			redirect: 'manual',
-		});
-		const set = response.headers.getSetCookie().map((line) => line.split(';')[0]);
-		if (set.length) cookie = [...new Map([...cookie.split('; '), ...set].filter(Boolean).map((c) => [c.split('=')[0], c])).values()].join('; ');
-		return response;
-	};
-	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
-	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: target!.username, password: password! });
-	const saved = await send('index.php', {
-		__vtrftk: await token('index.php?module=Quotes&view=Edit'),
-		module: 'Quotes',
-		action: 'Save',
-		record: '',
-		...fields,
-		taxtype: 'group',
-		currency_id: '1',
-		conversion_rate: '1',
-		totalProductCount: '1',
-		hdnProductId1: productCrmid,
-		lineItemType1: 'Products',
-		qty1: '2',
-		listPrice1: '25',
-		discount_type1: 'zero',
-		discount_type_final: 'zero',
-		subtotal: '50',
-		pre_tax_total: '50',
-		total: '50',
-		shipping_handling_charge: '0',
-		adjustment: '0',
-	});
-	const record = /record=(\d+)/.exec(saved.headers.get('location') ?? '')?.[1];
-	if (!record) throw new Error(`the web UI did not save the quote (HTTP ${saved.status})`);
-	return record;
-}
 
 describeLive('live: line items (issue 11, defect 4)', () => {
 	let h: Harness;

@@ -1,0 +1,65 @@
+/**
+ * Makes an inventory record (Quotes, Invoice, SalesOrder, PurchaseOrder) the way a user does, in Vtiger's web UI
+ * (login form, then the module's edit form): 8.3.0's webservice cannot create one (INVALID_ID_ATTRIBUTE with
+ * LineItems, MANDATORY_FIELDS_MISSING without; lab, both servers). Used by the live line-item test and by the
+ * conformance replay (test/conformance/live-target.ts) for the invoice the recordings' lab made in the web UI.
+ * No jest here: the replay runs outside jest.
+ */
+export interface WebUiLogin {
+	/** the webservice.php URL (the web UI is beside it) */
+	url: string;
+	username: string;
+	/** the user's web password (the lab's VT_PASSWORD), not the access key */
+	password: string;
+}
+
+export interface WebUiLine {
+	productCrmid: string;
+	quantity: number;
+	listPrice: number;
+}
+
+/** Creates the record with one product line and group tax; its crmid. `fields` are the form's (references as crmids). */
+export async function createInventoryInWebUi(login: WebUiLogin, module: string, fields: Record<string, string>, line: WebUiLine): Promise<string> {
+	const base = login.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
+	let cookie = '';
+	const send = async (path: string, form?: Record<string, string>): Promise<Response> => {
+		const response = await fetch(`${base}/${path}`, {
+			method: form ? 'POST' : 'GET',
+			body: form ? new URLSearchParams(form) : undefined,
+			headers: cookie ? { cookie } : {},
+			redirect: 'manual',
+		});
+		const set = response.headers.getSetCookie().map((l) => l.split(';')[0]);
+		if (set.length) cookie = [...new Map([...cookie.split('; '), ...set].filter(Boolean).map((c) => [c.split('=')[0], c])).values()].join('; ');
+		return response;
+	};
+	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
+	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: login.username, password: login.password });
+	const total = String(line.quantity * line.listPrice);
+	const saved = await send('index.php', {
+		__vtrftk: await token(`index.php?module=${module}&view=Edit`),
+		module,
+		action: 'Save',
+		record: '',
+		...fields,
+		taxtype: 'group',
+		currency_id: '1',
+		conversion_rate: '1',
+		totalProductCount: '1',
+		hdnProductId1: line.productCrmid,
+		lineItemType1: 'Products',
+		qty1: String(line.quantity),
+		listPrice1: String(line.listPrice),
+		discount_type1: 'zero',
+		discount_type_final: 'zero',
+		subtotal: total,
+		pre_tax_total: total,
+		total,
+		shipping_handling_charge: '0',
+		adjustment: '0',
+	});
+	const record = /record=(\d+)/.exec(saved.headers.get('location') ?? '')?.[1];
+	if (!record) throw new Error(`the web UI did not save the ${module} record (HTTP ${saved.status})`);
+	return record;
+}
