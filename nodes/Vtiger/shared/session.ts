@@ -12,6 +12,7 @@ import { readVtigerResponse } from './envelope';
 import type { VtigerFailure } from './envelope';
 import { describeVtigerFailure, markFailure, scrubSecrets } from './errors';
 import { normalizeBaseUrl, webserviceUrl } from './url';
+import { runSerially } from './keyedLock';
 
 export const VTIGER_CREDENTIAL_TYPE = 'vtigerApi';
 
@@ -36,7 +37,8 @@ const RACE_CODES = ['INVALID_USER_CREDENTIALS', 'INVALID_AUTH_TOKEN'];
 
 const logins = new Map<string, Promise<VtigerSession>>();
 
-function loginKey(credentials: ICredentialDataDecryptedObject): string {
+/** One CRM, user and access key: the key of logins, renewals and the session pool. */
+export function credentialKey(credentials: ICredentialDataDecryptedObject): string {
 	const keyDigest = createHash('sha256')
 		.update(String(credentials.secretAccessKey ?? ''))
 		.digest('hex');
@@ -144,35 +146,18 @@ async function loginOnce(
 }
 
 /**
- * Logins of one user on one CRM run one at a time in this process: a second getchallenge for the
- * same user replaces the first token, so interleaved challenge + login pairs would refuse each other.
- */
-const loginQueues = new Map<string, Promise<unknown>>();
-
-async function oneAtATime<T>(key: string, task: () => Promise<T>): Promise<T> {
-	const before = loginQueues.get(key) ?? Promise.resolve();
-	const run = before.catch(() => undefined).then(task);
-	const settled = run.catch(() => undefined);
-	loginQueues.set(key, settled);
-	try {
-		return await run;
-	} finally {
-		if (loginQueues.get(key) === settled) loginQueues.delete(key);
-	}
-}
-
-/**
  * getchallenge + login, shared by every caller in this process that logs in as the same user
  * of the same CRM at the same time (their challenges would otherwise replace each other's token).
+ * Logins of one user on one CRM run one at a time (runSerially on the credential's key), the pool's too.
  */
 export async function loginToVtiger(
 	httpRequest: HttpRequest,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<VtigerSession> {
-	const key = loginKey(credentials);
+	const key = credentialKey(credentials);
 	const running = logins.get(key);
 	if (running) return await running;
-	const flight = oneAtATime(key, async () => await loginOnce(httpRequest, credentials));
+	const flight = runSerially(key, async () => await loginOnce(httpRequest, credentials));
 	logins.set(key, flight);
 	try {
 		return await flight;
@@ -186,11 +171,7 @@ export async function loginSeparately(
 	httpRequest: HttpRequest,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<VtigerSession> {
-	return await oneAtATime(loginKey(credentials), async () => await loginOnce(httpRequest, credentials));
-}
-
-export function credentialKey(credentials: ICredentialDataDecryptedObject): string {
-	return loginKey(credentials);
+	return await runSerially(credentialKey(credentials), async () => await loginOnce(httpRequest, credentials));
 }
 
 /** What a context must offer to renew the session n8n keeps for the credential. */
@@ -265,7 +246,7 @@ export async function renewSessionAndRetry<T>(
 	const stored = String(current.sessionName ?? '');
 	if (deadSession !== undefined && stored !== '' && stored !== deadSession) return await send(undefined);
 
-	const key = `${loginKey(current)}\n${deadSession ?? stored}`;
+	const key = `${credentialKey(current)}\n${deadSession ?? stored}`;
 	const running = renewals.get(key);
 	if (running) {
 		await running.catch(() => undefined);
