@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CI step: the README's set-up on a cold machine. A fresh clone of this commit in an empty folder (no ../shared
-# beside it), an empty HOME (no npm cache, no Node 24, no n8n in any cache, no npm settings), a plain PATH (the
-# machine's own Node, 20 on this kind of machine), and then exactly the README's commands, in its order:
+# beside it), an empty HOME (no npm cache, no Node 24, no n8n in any cache, no user npm settings), a plain PATH
+# (the machine's own Node, 20 on this kind of machine), and then exactly the README's commands, in its order:
 #   npm ci, npm run demo, npm test
 # Fails when any of them fails or when the clone is not clean afterwards (a command that writes a tracked or an
 # unignored file). Prints each command's time: the README's "first run" figures come from here.
@@ -22,8 +22,15 @@ for command in 'npm ci' 'npm run demo' 'npm test'; do
   grep -qF "$command" README.md || { echo "cold machine: README.md no longer names '$command'" >&2; exit 1; }
 done
 
-clean_env=(env -i HOME="$root/home" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-  LANG=C.UTF-8 CI=true TERM=dumb)
+# The machine's own environment (its CA settings, which Node 24's npm needs behind this kind of machine's TLS
+# proxy, come from there), with a new HOME and nothing that points at a cache or at npm settings of this run.
+unset_vars=()
+for name in $(compgen -e); do
+  case "$name" in
+    npm_* | XDG_* | VTIGER_* | NODE24_* | NODE_OPTIONS | NODE_PATH | COLD_CACHE_FILE) unset_vars+=(-u "$name") ;;
+  esac
+done
+clean_env=(env "${unset_vars[@]}" HOME="$root/home" PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
 failed=0
 times=()
 for command in 'npm ci' 'npm run demo' 'npm test'; do
