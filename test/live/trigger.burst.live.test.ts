@@ -54,6 +54,8 @@ async function php(tree: string, args: string[]): Promise<IDataObject[]> {
 	});
 }
 
+const lastModified = (saved: Saved[]) => Math.max(...saved.map((record) => epochOf(record.modifiedtime)));
+
 interface Saved {
 	id: string;
 	modifiedtime: string;
@@ -66,13 +68,12 @@ describeLive('live: trigger under a burst of saves', () => {
 	const tree = labTree();
 	let h: Harness;
 	let raw: LiveClient;
-	let lanes: LiveClient[];
+	let lanes: LiveClient[] = [];
 	const created: string[] = [];
 
 	beforeAll(async () => {
 		h = liveHarness();
 		raw = await liveClient();
-		lanes = [];
 		for (let i = 0; i < PROCESSES; i++) lanes.push(await liveClient());
 	});
 	afterAll(async () => {
@@ -116,8 +117,12 @@ describeLive('live: trigger under a burst of saves', () => {
 		return saved;
 	}
 
-	/** Polls every 250 ms while `work` runs and until what it saved is settled; this run's items only. */
-	async function pollDuring(staticData: IDataObject, tag: string, work: Promise<unknown>) {
+	/**
+	 * Polls every 250 ms while `work` runs, and on until a poll started SETTLE_SECONDS + 2 s after the last
+	 * modifiedtime `work` resolves to (the settle delay, the read's own second, one for the clocks); this
+	 * run's items only.
+	 */
+	async function pollDuring(staticData: IDataObject, tag: string, work: Promise<number>) {
 		const items: IDataObject[] = [];
 		let data = staticData;
 		let polls = 0;
@@ -138,9 +143,9 @@ describeLive('live: trigger under a burst of saves', () => {
 			await sleep(Math.max(0, POLL_EVERY_MS - (Date.now() - began)));
 		};
 		while (!finished) await poll();
-		await work;
-		const until = Date.now() + (SETTLE_SECONDS + 2) * 1000;
-		while (Date.now() < until) await poll();
+		const until = ((await work) + SETTLE_SECONDS + 2) * 1000;
+		do await poll();
+		while (Date.now() < until);
 		return { items, polls, data };
 	}
 
@@ -173,7 +178,7 @@ describeLive('live: trigger under a burst of saves', () => {
 		const first = await h.poll(params, {}, 'trigger');
 		const started = Date.now();
 		const work = burst(tag, PER_PROCESS);
-		const { items, polls } = await pollDuring(first.staticData as IDataObject, tag, work);
+		const { items, polls } = await pollDuring(first.staticData as IDataObject, tag, work.then(lastModified));
 		const saved = await work;
 		const result = await verdict(items, saved);
 		console.log(
@@ -189,7 +194,7 @@ describeLive('live: trigger under a burst of saves', () => {
 		const tag = liveTag('burst300');
 		let saved: Saved[];
 		let first;
-		let change: Promise<unknown>;
+		let change: Promise<number>;
 		if (tree) {
 			// Vtiger saves about 20 records a second on the lab's 2 cores: the 300 are created first, and once
 			// the trigger runs, one SQL statement dates their creation to this second and the next, 150 each
@@ -198,11 +203,13 @@ describeLive('live: trigger under a burst of saves', () => {
 			change = (async () => {
 				await sleep(1000 - (Date.now() % 1000));
 				await dateIntoTwoSeconds(saved.map((record) => record.id));
+				// the statement's second is this one at the latest
+				return Math.floor(Date.now() / 1000) + 1;
 			})();
 		} else {
 			first = await h.poll(params, {}, 'trigger');
 			const creating = burst(tag, 300 / PROCESSES);
-			change = creating;
+			change = creating.then(lastModified);
 			saved = [];
 			void creating.then((records) => saved.push(...records));
 		}
