@@ -38,6 +38,12 @@ export interface FaultKnobs {
 	latencyMs: number;
 	/** right after the next successful getchallenge for `username`, a competing challenge replaces its token */
 	competingChallenge(username: string): void;
+	/**
+	 * Runs `save` once, inside the next sync, between its page query and its `more` query, as a save
+	 * committed at that moment on a busy Vtiger (vtws_sync, include/Webservices/GetUpdates.php): a page
+	 * that found nothing after modifiedTime answers more=true with lastModifiedTime = modifiedTime.
+	 */
+	betweenSyncQueries(save: () => void): void;
 	/** forget pending faults */
 	clear(): void;
 	pending(): number;
@@ -215,9 +221,13 @@ export class Simulator {
 			competingChallenge(username: string) {
 				ops.competing.add(username);
 			},
+			betweenSyncQueries(save: () => void) {
+				ops.betweenSyncQueries.push(save);
+			},
 			clear() {
 				queue.length = 0;
 				ops.competing.clear();
+				ops.betweenSyncQueries.length = 0;
 			},
 			pending: () => queue.length,
 		};

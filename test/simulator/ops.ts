@@ -117,6 +117,8 @@ export class Operations {
 	readonly tokens = new Map<string, { token: string; expireTime: number }>();
 	readonly sessions = new Map<string, Session>();
 	readonly competing = new Set<string>();
+	/** faults.betweenSyncQueries: saves that commit between a sync's page query and its `more` query */
+	readonly betweenSyncQueries: Array<() => void> = [];
 	private rowCache = new Map<string, { version: number; rows: VtqlRow[] }>();
 
 	constructor(
@@ -788,20 +790,27 @@ export class Operations {
 		// Users is in sync's $ignoreModules: the raw parameter comes back, a string (06_sync_patched_8081 #15)
 		if (module === 'Users') return { updated: [], deleted: [], lastModifiedTime: mt, more: false };
 		const user = ctx.user as SimUser;
-		const candidates: SimRecord[] = [];
-		for (const rec of this.store.records(module)) if (rec.ownerId === user.id && rec.mtime > since) candidates.push(rec);
-		if (!candidates.length) return empty;
+		const changedAfter = (time: number) => {
+			const found: SimRecord[] = [];
+			for (const rec of this.store.records(module)) if (rec.ownerId === user.id && rec.mtime > time) found.push(rec);
+			return found;
+		};
+		const candidates = changedAfter(since);
 		candidates.sort((a, b) => a.mtime - b.mtime || a.crmid - b.crmid);
 		// the first 100 changes fix the page's upper bound; every change up to that second is returned
-		const max = candidates[Math.min(100, candidates.length) - 1].mtime;
+		const max = candidates.length ? candidates[Math.min(100, candidates.length) - 1].mtime : since;
 		const page = candidates.filter((r) => r.mtime <= max);
+		this.betweenSyncQueries.shift()?.();
+		// `more` is a query of its own, after the page's (include/Webservices/GetUpdates.php)
+		const more = changedAfter(max).length > 0;
+		if (!page.length && !more) return empty;
 		// a converted lead leaves sync as a deletion (lab, 8081: created, converted, then sync of Leads
 		// answered updated [] and deleted ["10x255"]; retrieve still finds it)
 		const gone = (r: SimRecord) => r.deleted || (r.module === 'Leads' && r.converted === true);
 		return {
 			updated: page.filter((r) => !gone(r)).map((r) => this.store.output(r, { label: false, listForm: true })),
 			deleted: page.filter(gone).map((r) => wsId(r)),
-			more: candidates.length > page.length,
+			more,
 			lastModifiedTime: max,
 		};
 	}
