@@ -93,6 +93,24 @@ describe('every output mode written back through every write keeps start and end
 	});
 });
 
+describe('an output\'s modifiedtime as a column to match on', () => {
+	test.each([
+		['Vtiger\'s text', {}],
+		['ISO 8601', { options: { isoDateTimes: true } }],
+	])('Create or Update matched on modifiedtime (%s, Map Automatically and Map Each Field Below) updates that record', async (_name, mode) => {
+		const at = Date.UTC(2026, 2, 29, 0, 59, 30) / 1000;
+		const contact = sim.store.insert('Contacts', { lastname: `Matched ${_name}`, assigned_user_id: '19x1' }, { modifiedtime: at });
+		const [item] = await run('Europe/Berlin', 2, { operation: 'get', module: 'Contacts', recordId: rl(String(contact.id)), ...mode });
+		const [auto] = await run('Europe/Berlin', 2, { operation: 'upsert', module: 'Contacts', columns: { ...AUTO, matchingColumns: ['modifiedtime'] } }, [{ ...item, title: 'auto' }]);
+		expect(auto).toMatchObject({ _operation: 'updated', id: contact.id, title: 'auto' });
+		sim.store.touch(String(contact.id), at);
+		const value = { modifiedtime: String(item.modifiedtime), title: 'mapped' };
+		const [mapped] = await run('Europe/Berlin', 2, { operation: 'upsert', module: 'Contacts', columns: { mappingMode: 'defineBelow', value, matchingColumns: ['modifiedtime'], schema: [] } });
+		expect(mapped).toMatchObject({ _operation: 'updated', id: contact.id, title: 'mapped' });
+		expect(sim.log.filter((entry) => entry.operation === 'query').map((entry) => entry.params.query)).toContain("SELECT id FROM Contacts WHERE modifiedtime = '2026-03-29 00:59:30' LIMIT 0, 100;");
+	});
+});
+
 describe('the mapper', () => {
 	async function mapped(timezone: string, value: IDataObject, items?: IDataObject[], module = 'Events') {
 		const schema = (await h.resourceMapping('getUpdateFields', { module })).fields;
