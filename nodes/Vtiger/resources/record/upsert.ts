@@ -17,6 +17,7 @@ import { runSerially } from '../../shared/keyedLock';
 import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
+import { instantToVtiger, userDateTimeToInstant } from '../../shared/time';
 import { vtigerApiRequest } from '../../shared/transport';
 import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../shared/vtql';
 import type { VtqlCondition } from '../../shared/vtql';
@@ -34,12 +35,12 @@ interface Plan {
 	byId: boolean;
 }
 
-/** What the mapper holds for a field: the input item's key when mapping automatically. */
+/** What the mapper holds for a field, as written (before n8n parses a date): the input item's key when mapping automatically. */
 function rawValue(ctx: IExecuteSingleFunctions, name: string): unknown {
 	if (ctx.getNodeParameter('columns.mappingMode', 'defineBelow') === 'autoMapInputData') {
 		return ctx.getInputData().json[name];
 	}
-	return ((ctx.getNodeParameter('columns.value', {}) ?? {}) as IDataObject)[name];
+	return ((ctx.getNodeParameter('columns.value', {}, { skipValidation: true }) ?? {}) as IDataObject)[name];
 }
 
 function isEmpty(value: unknown): boolean {
@@ -78,6 +79,11 @@ function plan(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription
 				throw inputError(ctx, MATCH, `"${String(raw)}" is not a ${description.name} ID (${description.idPrefix}x…)`);
 			}
 			value = id;
+		} else if (element[name] === undefined && field?.type.name === 'datetime') {
+			// a read-only date-time (modifiedtime) is compared as the instant it means, like a Get Many filter
+			const instant = userDateTimeToInstant(raw, ctx.getTimezone());
+			if (!instant) throw inputError(ctx, MATCH, `"${String(raw)}" is not a date and time`);
+			value = instantToVtiger(instant).dateTime;
 		} else {
 			value = String(element[name] ?? raw).trim();
 		}
