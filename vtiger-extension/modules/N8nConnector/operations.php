@@ -1,0 +1,11 @@
+<?php
+/*
+ * The webservice operations of N8nConnector: the ONE list that install, upgrade and uninstall read
+ * (N8nConnector_Install::registerOperations). name => array(handler file, handler function, HTTP method,
+ * parameters in order as name => type). The handler's PHP parameter names must equal these names, followed by
+ * $user: stock Vtiger 8 on PHP 8 passes them by name, PHP 7 installs by position (OperationManager::runOperation).
+ * Handler files live in this module so that an upgrade replaces them; no core file is touched.
+ */
+return array(
+	'n8n_info' => array('modules/N8nConnector/api/Info.php', 'vtws_n8n_info', 'GET', array()),
+);
