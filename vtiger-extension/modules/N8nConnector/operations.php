@@ -8,4 +8,6 @@
  */
 return array(
 	'n8n_info' => array('modules/N8nConnector/api/Info.php', 'vtws_n8n_info', 'GET', array()),
+	'n8n_inventory_create' => array('modules/N8nConnector/api/Inventory.php', 'vtws_n8n_inventory_create', 'POST', array('element' => 'encoded', 'elementType' => 'string')),
+	'n8n_inventory_revise' => array('modules/N8nConnector/api/Inventory.php', 'vtws_n8n_inventory_revise', 'POST', array('element' => 'encoded')),
 );

@@ -169,7 +169,7 @@ class N8nConnector_Inventory {
 			$element['productid'] = $element['LineItems'][0]['productid'];
 		}
 		$element = self::checkReferences($element, $meta, $types['types']);
-		$element = self::withDefaults($element, null);
+		$element = self::withDefaults(self::numericTotalsInputs($element), null);
 		// hasMandatoryFields throws MANDATORY_FIELDS_MISSING naming the field
 		$meta->hasMandatoryFields($element);
 		$created = $handler->createWithLines($elementType, $element);
@@ -224,7 +224,7 @@ class N8nConnector_Inventory {
 		}
 		$element = self::checkReferences($element, $meta, $types['types']);
 		if (!empty($element['LineItems'])) {
-			$element = self::withDefaults($element, $current);
+			$element = self::withDefaults(self::numericTotalsInputs($element), $current);
 		}
 		if (empty($element['LineItems'])) {
 			$handler->revise($element);
@@ -233,6 +233,21 @@ class N8nConnector_Inventory {
 		}
 		VTWS_PreserveGlobal::flush();
 		return self::answer($element['id'], $user);
+	}
+
+	/**
+	 * Discounts, shipping and adjustment as numbers: Vtiger stores an unset discount as '' and its own
+	 * sanitizeShippingTaxes subtracts hdnDiscountAmount as it is ('' is a TypeError on PHP 8).
+	 */
+	private static function numericTotalsInputs($element) {
+		foreach (array('hdnDiscountPercent', 'hdnDiscountAmount', 'txtAdjustment', 'hdnS_H_Amount') as $name) {
+			if (!array_key_exists($name, $element) || $element[$name] === null || $element[$name] === '') {
+				$element[$name] = 0;
+			} elseif (!is_numeric($element[$name])) {
+				throw new WebServiceException('N8N_INVALID_ELEMENT', "$name must be a number, not \"{$element[$name]}\"");
+			}
+		}
+		return $element;
 	}
 
 	/** The webservice request's globals Vtiger's save code reads ($current_user, $currentModule, $_REQUEST's action). */
@@ -374,10 +389,25 @@ class N8nConnector_Inventory {
 	}
 }
 
+/** A PHP error inside Vtiger's inventory code answers as an error envelope instead of HTTP 500 with an empty body. */
+function n8n_inventory_guard($operation, $run) {
+	try {
+		return $run();
+	} catch (WebServiceException $e) {
+		throw $e;
+	} catch (Throwable $e) {
+		throw new WebServiceException('N8N_INVENTORY_FAILED', "$operation: Vtiger failed while writing the record: " . get_class($e) . ': ' . $e->getMessage() . ' (' . basename($e->getFile()) . ':' . $e->getLine() . ')');
+	}
+}
+
 function vtws_n8n_inventory_create($element, $elementType, $user) {
-	return N8nConnector_Inventory::create($element, $elementType, $user);
+	return n8n_inventory_guard('n8n_inventory_create', function () use ($element, $elementType, $user) {
+		return N8nConnector_Inventory::create($element, $elementType, $user);
+	});
 }
 
 function vtws_n8n_inventory_revise($element, $user) {
-	return N8nConnector_Inventory::revise($element, $user);
+	return n8n_inventory_guard('n8n_inventory_revise', function () use ($element, $user) {
+		return N8nConnector_Inventory::revise($element, $user);
+	});
 }
