@@ -28,10 +28,8 @@ class N8nConnector_Outbox {
 			self::logFailure($event, new Exception('outbox insert failed: ' . $adb->database->ErrorMsg()));
 			return false;
 		}
-		if (class_exists('N8nConnector_Trigger', false) || is_file(dirname(__FILE__) . '/Trigger.php')) {
-			require_once dirname(__FILE__) . '/Trigger.php';
-			N8nConnector_Trigger::afterResponse();
-		}
+		require_once dirname(__FILE__) . '/Trigger.php';
+		N8nConnector_Trigger::afterResponse();
 		return true;
 	}
 

@@ -13,11 +13,10 @@ class N8nConnector_Settings {
 
 	private static function all() {
 		if (self::$cache === null) {
-			global $adb;
+			require_once dirname(__FILE__) . '/Db.php';
 			self::$cache = array();
-			$result = $adb->pquery('SELECT name, value FROM vtiger_n8nconnector_settings', array());
-			while ($result && ($row = $adb->fetch_array($result))) {
-				self::$cache[$row['name']] = html_entity_decode($row['value'], ENT_QUOTES, 'UTF-8');
+			foreach (N8nConnector_Db::rows('SELECT name, value FROM vtiger_n8nconnector_settings') as $row) {
+				self::$cache[$row['name']] = $row['value'];
 			}
 		}
 		return self::$cache;
@@ -57,6 +56,36 @@ class N8nConnector_Settings {
 			}
 		}
 		return $list;
+	}
+
+	/** Stores the allow-list; throws a WebServiceException naming an entry that is no host, address or range. */
+	public static function setAllowedHosts($hosts) {
+		$clean = array();
+		foreach ($hosts as $entry) {
+			$entry = strtolower(trim((string) $entry, " \t\r\n[]"));
+			if ($entry === '') {
+				continue;
+			}
+			if (!self::validHostEntry($entry)) {
+				throw new WebServiceException('N8N_INVALID_SETTINGS', "Not a host name, IP address or CIDR range: $entry");
+			}
+			$clean[] = $entry;
+		}
+		self::set('allowedHosts', implode("\n", array_values(array_unique($clean))));
+	}
+
+	public static function validHostEntry($entry) {
+		$parts = explode('/', $entry, 2);
+		if (@inet_pton($parts[0]) !== false) {
+			$max = strpos($parts[0], ':') === false ? 32 : 128;
+			return !isset($parts[1]) || (ctype_digit($parts[1]) && intval($parts[1]) <= $max);
+		}
+		return !isset($parts[1]) && (bool) preg_match('/^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/', $entry);
+	}
+
+	/** The settings as n8n_settings and the settings screen show them. */
+	public static function publicView() {
+		return array('allowNonAdmins' => self::allowNonAdmins(), 'allowedHosts' => self::allowedHosts());
 	}
 
 	/** Whether an administrator has named any internal destination (the public internet is always allowed). */
