@@ -53,6 +53,32 @@ export async function saveInWebUi(login: WebUiLogin, module: string, form: Recor
 	return crmid;
 }
 
+/**
+ * Deletes a record through the web UI (its list view's Delete). The lab's webservice cannot delete an inventory record
+ * in individual tax mode: VtigerInventoryOperation::delete removes the lines, then reads the record back and
+ * Inventory_Record_Model::getProducts adds '' to a number for a record without lines (TypeError on PHP 8, HTTP 500:
+ * the record stays, without its lines). inventory-extension.live.test.ts cleans up with it.
+ */
+export async function deleteInWebUi(login: WebUiLogin, module: string, record: string): Promise<void> {
+	const base = login.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
+	let cookie = '';
+	const send = async (path: string, body?: Record<string, string>): Promise<Response> => {
+		const response = await fetch(`${base}/${path}`, {
+			method: body ? 'POST' : 'GET',
+			body: body ? new URLSearchParams(body) : undefined,
+			headers: cookie ? { cookie } : {},
+			redirect: 'manual',
+		});
+		const set = response.headers.getSetCookie().map((l) => l.split(';')[0]);
+		if (set.length) cookie = [...new Map([...cookie.split('; '), ...set].filter(Boolean).map((c) => [c.split('=')[0], c])).values()].join('; ');
+		return response;
+	};
+	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
+	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: login.username, password: login.password });
+	const deleted = await send('index.php', { __vtrftk: await token(`index.php?module=${module}&view=List`), module, action: 'Delete', record });
+	if (deleted.status !== 302) throw new Error(`the web UI did not delete ${module} ${record} (HTTP ${deleted.status})`);
+}
+
 /** Creates the record with one product line and group tax; its crmid. `fields` are the form's (references as crmids). */
 export async function createInventoryInWebUi(login: WebUiLogin, module: string, fields: Record<string, string>, line: WebUiLine): Promise<string> {
 	const total = String(line.quantity * line.listPrice);
