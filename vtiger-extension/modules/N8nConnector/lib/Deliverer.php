@@ -174,8 +174,8 @@ class N8nConnector_Deliverer {
 
 	/**
 	 * The JSON body of one event for one subscription, built as the subscription's owner; null when the owner
-	 * may not see the record (or the record is gone before a created/updated/restored event went out: the
-	 * deleted event follows).
+	 * may not see the record. A created/updated/restored event whose record was deleted before its body was
+	 * built carries id and module only (its deleted event follows).
 	 */
 	private static function body($sub, $row, $wsModule) {
 		global $current_user;
@@ -193,7 +193,9 @@ class N8nConnector_Deliverer {
 		try {
 			$wsId = vtws_getWebserviceEntityId($wsModule, $row['crmid']);
 			$data = array('event' => $row['event'], 'module' => $wsModule, 'id' => $wsId);
-			if ($row['event'] === 'deleted') {
+			$deletedSince = $row['event'] !== 'deleted' && self::isDeleted($row['crmid']);
+			if ($row['event'] === 'deleted' || $deletedSince) {
+				// deleted since this event: it still goes out, with id and module only, like the deletion after it
 				if (isPermitted($row['module'] === 'Events' ? 'Calendar' : $row['module'], 'DetailView', $row['crmid']) !== 'yes') {
 					return null;
 				}
@@ -201,7 +203,7 @@ class N8nConnector_Deliverer {
 				$data['record'] = vtws_retrieve($wsId, $owner);
 			}
 		} catch (Exception $e) {
-			return null;
+			return null; // the owner may not see the record (ACCESS_DENIED)
 		} finally {
 			$current_user = $previous;
 		}
@@ -212,6 +214,11 @@ class N8nConnector_Deliverer {
 			'subscriptionId' => $sub['id'],
 			'data' => $data,
 		), JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+	}
+
+	private static function isDeleted($crmid) {
+		$deleted = N8nConnector_Db::value('SELECT deleted FROM vtiger_crmentity WHERE crmid = ?', array($crmid));
+		return $deleted === null || intval($deleted) === 1;
 	}
 
 	/** Posts the due deliveries of every active subscription until $deadline; returns how many arrived. */
