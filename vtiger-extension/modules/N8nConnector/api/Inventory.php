@@ -216,6 +216,13 @@ class N8nConnector_Inventory {
 		}
 		if (!empty($element['LineItems'])) {
 			$element['productid'] = $element['LineItems'][0]['productid'];
+			// one overall discount, as the web form has: a new percentage replaces the record's amount and back
+			// (Vtiger applies the amount first when both are set)
+			if (array_key_exists('hdnDiscountPercent', $element) && !array_key_exists('hdnDiscountAmount', $element)) {
+				$element['hdnDiscountAmount'] = 0;
+			} elseif (array_key_exists('hdnDiscountAmount', $element) && !array_key_exists('hdnDiscountPercent', $element)) {
+				$element['hdnDiscountPercent'] = 0;
+			}
 			foreach (self::TOTALS_INPUTS as $name) {
 				if (!array_key_exists($name, $element) && array_key_exists($name, $current)) {
 					$element[$name] = $current[$name];
