@@ -344,10 +344,12 @@ class N8nConnector_Inventory {
 	 */
 	private static function withDefaults($element, $current) {
 		$taxType = strtolower((string) ($element['hdnTaxType'] ?? ''));
-		if ($taxType === '') {
-			$taxType = strtolower((string) Inventory_TaxRecord_Model::getSelectedDefaultTaxMode());
-			$element['hdnTaxType'] = $taxType;
+		if ($taxType !== 'group' && $taxType !== 'individual') {
+			// the edit form's choice: individual when that is the configured default, else group
+			// (Inventory/partials/LineItemsEdit.tpl; the lab's default is empty)
+			$taxType = strtolower((string) Inventory_TaxRecord_Model::getSelectedDefaultTaxMode()) === 'individual' ? 'individual' : 'group';
 		}
+		$element['hdnTaxType'] = $taxType;
 		if ($taxType === 'group') {
 			$groupTaxes = array();
 			foreach (getAllTaxes('available') as $tax) {
