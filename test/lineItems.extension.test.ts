@@ -217,6 +217,19 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Line items with the n8
 		expect(logOf('revise')).toHaveLength(0);
 	});
 
+	test('the extension removed after n8n found it: the error says the extension did not answer, not 8.3.0\'s crash', async () => {
+		const id = String((await createInvoice()).id);
+		sim.setExtension(false);
+		const r = await run({
+			operation: 'update',
+			recordId: rl(id),
+			columns: { mappingMode: 'defineBelow', value: {} },
+			lineItems: { item: [{ productId: rl(gadget), quantity: 1, listPrice: 1 }] },
+		});
+		expect(r.error?.message).toBe(`Vtiger "n8n_inventory_revise" crashed (HTTP 500) while replacing the line items of ${id}: it now has 2 lines and a grand total of 41.20`);
+		expect(r.error?.description).toMatch(/^The n8n Connector extension did not answer: it was probably removed or is being updated in this CRM/);
+	});
+
 	test('the product picker searches products, then services, 100 a page', async () => {
 		const service = String(sim.store.insert('Services', { servicename: 'Widget setup', unit_price: '50' }).id);
 		const all = await admin.listSearch('searchProductsAndServices', 'Widget', undefined, { resource: 'record', operation: 'create', module: 'Invoice' });

@@ -321,8 +321,16 @@ export const explainLineItemWrite: ExplainFailure = async (failure, requestData,
 	} catch {
 		// the state is a courtesy; the crash is the news
 	}
+	const message = `Vtiger "${failure.operation}" crashed (HTTP ${failure.httpCode ?? 500}) while replacing the line items of ${id}: ${state}`;
+	if (failure.operation.startsWith('n8n_')) {
+		// Vtiger answers an operation it no longer knows with HTTP 500 and an empty body (lab, both servers)
+		return {
+			message,
+			description: `The n8n Connector extension did not answer: it was probably removed or is being updated in this CRM. Check the record, then run the item again. ${EXTENSION_REMEDY}`,
+		};
+	}
 	return {
-		message: `Vtiger "${failure.operation}" crashed (HTTP ${failure.httpCode ?? 500}) while replacing the line items of ${id}: ${state}`,
+		message,
 		description: `${CRASH_CAUSE} Open the record in the CRM and save it from its edit view to recompute the totals. ${WEB_UI_INSTEAD} Until n8n restarts, the node sends no further line item changes to this CRM.`,
 	};
 };
