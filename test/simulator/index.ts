@@ -27,6 +27,8 @@ export interface SimulatorOptions {
 	sessionIdleSeconds?: number;
 	/** per request, default 0 */
 	latencyMs?: number;
+	/** the n8n Connector extension is installed (default false): see setExtension */
+	extension?: boolean;
 }
 
 export type FaultKind = 'http500' | 'empty' | 'truncated' | 'phpWarning' | 'plainText' | 'hang';
@@ -232,6 +234,7 @@ export class Simulator {
 			pending: () => queue.length,
 		};
 		if (options.seed) seedRecords(this.ops);
+		if (options.extension) this.setExtension(true);
 		this.server = createServer((req, res) => void this.handle(req, res));
 		this.server.on('connection', (s: Socket) => {
 			this.sockets.add(s);
@@ -260,6 +263,28 @@ export class Simulator {
 		handler: (params: Record<string, string>, user: SimUser) => unknown,
 	): void {
 		this.extensions.set(name.toLowerCase(), { method, handler });
+	}
+
+	/**
+	 * Installs (true) or removes (false) the n8n Connector extension (vtiger-extension/): n8n_info and the line-item
+	 * operations n8n_inventory_create / n8n_inventory_revise, as its operations.php registers them. Without it
+	 * Vtiger answers them as any unknown operation: HTTP 500, empty body.
+	 */
+	setExtension(installed: boolean): void {
+		const names = ['n8n_info', 'n8n_inventory_create', 'n8n_inventory_revise'];
+		if (!installed) {
+			for (const name of names) this.extensions.delete(name);
+			return;
+		}
+		this.registerOperation('n8n_info', 'GET', (_params, user) => ({
+			module: 'N8nConnector',
+			version: '0.1.0',
+			operations: [...names].sort(),
+			canSubscribe: user.isAdmin,
+			destinationsAllowed: false,
+		}));
+		this.registerOperation('n8n_inventory_create', 'POST', (params, user) => this.ops.n8nInventoryCreate(user, params));
+		this.registerOperation('n8n_inventory_revise', 'POST', (params, user) => this.ops.n8nInventoryRevise(user, params, null));
 	}
 
 	/**

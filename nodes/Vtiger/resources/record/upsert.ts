@@ -22,6 +22,8 @@ import { vtigerApiRequest } from '../../shared/transport';
 import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../shared/vtql';
 import type { VtqlCondition } from '../../shared/vtql';
 import { fieldsMapper, RECORD } from './common';
+import { hasLineItems } from '../lineItems/inventory';
+import { addLineItems, inventoryOperation } from '../lineItems/lineItems';
 import { elementFromMapper } from './values';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
@@ -128,6 +130,7 @@ function marked(items: INodeExecutionData[], operation: 'created' | 'updated'): 
 async function upsertRequest(this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
 	const description = await describeForOperation(this, 'updateable');
 	const planned = plan(this, description);
+	const element = await addLineItems(this, description, { ...planned.element }, 'update');
 	const updateAll = (this.getNodeParameter('options.multipleMatches', 'error') as string) === 'updateAll';
 	const key = [this.getExecutionId(), this.getNode().id, description.name, describeMatch(planned.conditions).toLowerCase()].join('\u0000');
 	return await runSerially(key, async () => {
@@ -139,7 +142,10 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 			if (description.createable === false) {
 				throw inputError(this, 'Module', `no record matches and ${description.name} does not allow you to create records`);
 			}
-			const missing = missingMandatory(description, planned.element);
+			if (hasLineItems(description) && !Array.isArray(element.LineItems)) {
+				throw inputError(this, 'Line Items', `no ${description.name} record has ${describeMatch(planned.conditions)}, and a new one needs at least one line item`);
+			}
+			const missing = missingMandatory(description, element);
 			if (missing.length) {
 				throw inputError(
 					this,
@@ -148,7 +154,8 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 					'Vtiger refuses a record without its mandatory fields (MANDATORY_FIELDS_MISSING)',
 				);
 			}
-			const body = { operation: 'create', elementType: description.name, element: JSON.stringify(planned.element) };
+			const operation = (await inventoryOperation(this, description, element, 'create')) ?? 'create';
+			const body = { operation, elementType: description.name, element: JSON.stringify(element) };
 			return marked(await sendRoutedRequest(this, withBody(requestData, body)), 'created');
 		}
 		if (ids.length > 1 && !updateAll) {
@@ -160,8 +167,9 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 			);
 		}
 		const output: INodeExecutionData[] = [];
+		const operation = (await inventoryOperation(this, description, element, 'revise')) ?? 'revise';
 		for (const id of ids) {
-			const body = { operation: 'revise', element: JSON.stringify({ ...planned.element, id }) };
+			const body = { operation, element: JSON.stringify({ ...element, id }) };
 			output.push(...marked(await sendRoutedRequest(this, withBody(requestData, body)), 'updated'));
 		}
 		return output;
