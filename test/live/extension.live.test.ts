@@ -153,6 +153,25 @@ class WebUi {
 		if (response.status >= 400) throw new Error(`web UI save of ${module} ${crmid}: HTTP ${response.status}`);
 	}
 
+	/** The module's settings screen (Settings > Integration > n8n Connector) as HTML. */
+	async settingsPage(): Promise<string> {
+		return await (await this.request('index.php?module=N8nConnector&parent=Settings&view=Index')).text();
+	}
+
+	/** Saves the settings screen's form; where Vtiger redirects to. */
+	async saveSettings(allowNonAdmins: boolean, allowedHosts: string): Promise<string> {
+		const response = await this.request('index.php', {
+			__vtrftk: await this.token('index.php?module=N8nConnector&parent=Settings&view=Index'),
+			module: 'N8nConnector',
+			parent: 'Settings',
+			action: 'Save',
+			allowedHosts,
+			...(allowNonAdmins ? { allowNonAdmins: '1' } : {}),
+		});
+		await response.text();
+		return response.headers.get('location') ?? '';
+	}
+
 	/** Restores deleted records from the Recycle Bin. */
 	async restore(module: string, crmid: string): Promise<void> {
 		const response = await this.request('index.php', {
@@ -360,6 +379,23 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		expect(await user.call('n8n_unsubscribe', { id: own.id })).toEqual({ id: own.id, deleted: true });
 		expect(await admin.call('n8n_unsubscribe', { id: mine.id })).toEqual({ id: mine.id, deleted: true });
 		await admin.call('n8n_settings', { settings: { allowNonAdmins: false } });
+	});
+
+	test('the settings screen sets who may subscribe and where Vtiger may send; only administrators see it', async () => {
+		const { url } = servers[0];
+		const admin = await new Ws(url).login(env.VT_USER, env.VT_ACCESSKEY);
+		const web = await new WebUi(url).login(env.VT_USER, env.VT_PASSWORD);
+		expect(await web.saveSettings(true, '127.0.0.1\n10.0.0.0/24\n\nn8n.internal')).toContain('saved=1');
+		expect(await admin.call('n8n_settings', { settings: {} })).toEqual({ allowNonAdmins: true, allowedHosts: ['127.0.0.1', '10.0.0.0/24', 'n8n.internal'] });
+		const page = await web.settingsPage();
+		expect(page).toContain('Allowed internal destinations');
+		expect(page).toMatch(/<textarea name="allowedHosts"[^>]*>127\.0\.0\.1\n10\.0\.0\.0\/24\nn8n\.internal<\/textarea>/);
+		expect(decodeURIComponent(await web.saveSettings(false, 'http://bad'))).toContain('Not a host name, IP address or CIDR range: http://bad');
+		expect(await admin.call('n8n_settings', { settings: {} })).toMatchObject({ allowedHosts: ['127.0.0.1', '10.0.0.0/24', 'n8n.internal'] });
+		expect(await web.saveSettings(false, '')).toContain('saved=1');
+		expect(await admin.call('n8n_settings', { settings: {} })).toEqual({ allowNonAdmins: false, allowedHosts: [] });
+		const user = await new WebUi(url).login(env.VT_USER2, env.VT_PASSWORD2);
+		expect(await user.settingsPage()).not.toContain('Allowed internal destinations');
 	});
 
 	test.each([0, 1])('on server %#: a record created, updated, deleted and restored arrives once per event, in order, signed', async (index) => {
