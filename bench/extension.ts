@@ -2,9 +2,10 @@
  * What the Vtiger extension (vtiger-extension/) costs a save, and how fast a save reaches a receiver, on a real
  * Vtiger (the lab of ../shared/lab, or any server with --url):
  *   bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs bench/extension.ts [--saves 50] [--server stock|positional|URL]
- *        [--rounds 2] [--out NAME] [--no-install]
+ *        [--rounds 2] [--gap MS] [--out NAME] [--no-install]
  * Phases, each `--saves` sequential webservice creates of a tagged Contact (a save; deleted afterwards, untimed),
- * repeated `--rounds` times in rotation so that load from others on the shared machine hits all phases alike:
+ * `--gap` ms apart (default 0: back to back, so each save's delivery work runs beside the next save), repeated
+ * `--rounds` times in rotation so that load from others on the shared machine hits all phases alike:
  *   without  the module not installed (module.sh --remove)
  *   up       installed, one subscription to a receiver in this process answering 200 at once
  *   down     installed, one subscription to a closed port on 127.0.0.1 (n8n unreachable)
@@ -41,13 +42,23 @@ const serverArg = arg('server', 'stock');
 const URL = serverArg === 'stock' ? env.VT_URL_STOCK : serverArg === 'positional' ? env.VT_URL_POS : serverArg;
 const SAVES = Number(arg('saves', '50'));
 const ROUNDS = Number(arg('rounds', '2'));
-const OUT = arg('out', `extension-${serverArg.replace(/[^a-z0-9]+/gi, '-')}`);
+/** pause between saves: 0 = back to back (each save's delivery runs while the next save runs) */
+const GAP_MS = Number(arg('gap', '0'));
+const OUT = arg('out', `extension-${serverArg.replace(/[^a-z0-9]+/gi, '-')}${process.argv.includes('--gap') ? `-gap${arg('gap', '0')}` : ''}`);
 const VERSION = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string }).version;
 const ZIP = `${ROOT}/dist/vtiger-extension/N8nConnector-${VERSION}.zip`;
 const TAG = `n8nbench-ext-${Date.now().toString(36)}`;
 
-const moduleSh = (...args: string[]) =>
-	execFileSync('bash', [`${LAB}/module.sh`, ...args], { env: { ...process.env, LAB_DIR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** module.sh; under heavy load a lab server may come up later than module.sh waits: then the state decides. */
+const moduleSh = (...args: string[]) => {
+	try {
+		execFileSync('bash', [`${LAB}/module.sh`, ...args], { env: { ...process.env, LAB_DIR }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+	} catch (e) {
+		execFileSync('sleep', ['5']);
+		if (installed() !== (args[0] !== '--remove')) throw e;
+		execFileSync('bash', [`${LAB}/start.sh`], { env: { ...process.env, LAB_DIR }, stdio: 'ignore' });
+	}
+};
 const installed = () =>
 	execFileSync('mariadb', [`--socket=${env.VT_DB_SOCKET}`, `-u${env.VT_DB_USER}`, `-p${env.VT_DB_PASSWORD}`, '-N', '-B', env.VT_DB_NAME, '-e',
 		"SELECT COUNT(*) FROM vtiger_tab WHERE name = 'N8nConnector'"], { encoding: 'utf8' }).trim() === '1';
@@ -132,6 +143,7 @@ async function savePhase(phase: string, trackLatency: boolean): Promise<PhaseRes
 		const created = await call('create', { elementType: 'Contacts', element: { lastname: `${TAG}-${phase}-${i}`, assigned_user_id: env.VT_USER_ID ?? '19x1' } });
 		const done = performance.now();
 		if (retried === before) saves.push(done - started); // a save that waited for a restarting server is not timed
+		if (GAP_MS) await new Promise((r) => setTimeout(r, GAP_MS));
 		ids.push(String(created.id));
 		answered.set(String(created.id), done);
 	}
@@ -211,12 +223,12 @@ async function main(): Promise<void> {
 		]),
 	);
 	const base = summary.without?.saveP50Ms;
-	const out = { url: URL, version: VERSION, savesPerPhase: SAVES, rounds: ROUNDS, untimedRetries: retried, loadavg: loadavg().map(round), at: new Date().toISOString(), summary };
+	const out = { url: URL, version: VERSION, savesPerPhase: SAVES, gapMs: GAP_MS, rounds: ROUNDS, untimedRetries: retried, loadavg: loadavg().map(round), at: new Date().toISOString(), summary };
 	writeFileSync(join(ROOT, 'bench/lab', `${OUT}.json`), `${JSON.stringify(out, null, '\t')}\n`);
 	const lines = [
 		`# Save cost of the Vtiger extension: ${URL}`,
 		'',
-		`${SAVES} sequential webservice creates per phase × ${ROUNDS} rounds, ${out.at}, load average ${out.loadavg.join(' / ')}` +
+		`${SAVES} sequential webservice creates per phase (${GAP_MS ? `${GAP_MS} ms apart` : 'back to back'}) × ${ROUNDS} rounds, ${out.at}, load average ${out.loadavg.join(' / ')}` +
 			(retried ? ` (${retried} saves hit a restarting lab server and were not timed)` : ''),
 		'',
 		'| phase | saves | save p50 ms | save p95 ms | mean ms | p50 vs without | save → delivery p50 ms | p95 ms | missing |',

@@ -202,7 +202,19 @@ class Receiver {
 	readonly deliveries: Delivery[] = [];
 	/** status to answer per path (default 200) */
 	readonly answer = new Map<string, number>();
+	/** paths whose answers wait until the test releases them */
+	private readonly gates = new Map<string, Promise<void>>();
 	private server?: Server;
+
+	/** Holds the answers to `path` until the returned function is called. */
+	hold(path: string): () => void {
+		let release = () => {};
+		this.gates.set(path, new Promise<void>((done) => (release = done)));
+		return () => {
+			release();
+			this.gates.delete(path);
+		};
+	}
 	port = 0;
 
 	async start(): Promise<void> {
@@ -213,10 +225,12 @@ class Receiver {
 				const raw = Buffer.concat(chunks).toString('utf8');
 				const path = req.url ?? '/';
 				const status = this.answer.get(path) ?? 200;
-				if (status === 200) {
-					this.deliveries.push({ path, headers: req.headers, raw, body: JSON.parse(raw) as Delivery['body'], at: Date.now() });
-				}
-				res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
+				void (this.gates.get(path) ?? Promise.resolve()).then(() => {
+					if (status === 200) {
+						this.deliveries.push({ path, headers: req.headers, raw, body: JSON.parse(raw) as Delivery['body'], at: Date.now() });
+					}
+					res.writeHead(status, { 'content-type': 'text/plain' }).end(String(status));
+				});
 			});
 		});
 		await new Promise<void>((done) => this.server!.listen(0, '127.0.0.1', done));
@@ -274,15 +288,30 @@ function operations(): Record<string, string[]> {
 	return JSON.parse(json) as Record<string, string[]>;
 }
 
+/**
+ * Apache + PHP-FPM from Debian's packages (scripts/prod-server.sh) when installed: how Vtiger is deployed, and
+ * the server where the extension ends the response with fastcgi_finish_request before delivering.
+ */
+const PROD_PORT = Number(process.env.EXT_PROD_PORT ?? 18090);
+const production = available && existsSync('/usr/sbin/apache2') && existsSync('/usr/sbin/php-fpm8.2');
+function prodServer(command: 'start' | 'stop'): void {
+	execFileSync('bash', [`${ROOT}/scripts/prod-server.sh`, command], { env: { ...process.env, LAB_DIR, PROD_PORT: String(PROD_PORT) }, stdio: 'ignore' });
+}
+if (available && !production) {
+	console.log('extension live test: Apache + PHP-FPM not installed (apt-get install apache2 php8.2-fpm): runs on the lab\'s two php -S servers only');
+}
+
 const TAG = `n8next-${Date.now().toString(36)}`;
 jest.setTimeout(240000);
 
 describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 	const receiver = new Receiver();
-	const servers = available
+	const servers: Array<{ name: string; url: string; webUi: boolean }> = available
 		? [
-				{ name: 'stock', url: env.VT_URL_STOCK },
-				{ name: 'positional', url: env.VT_URL_POS },
+				{ name: 'stock', url: env.VT_URL_STOCK, webUi: true },
+				{ name: 'positional', url: env.VT_URL_POS, webUi: true },
+				// index.php redirects to $site_URL (the stock server), so no web UI through this one
+				...(production ? [{ name: 'apache+php-fpm', url: `http://127.0.0.1:${PROD_PORT}/webservice.php`, webUi: false }] : []),
 			]
 		: [];
 	const made: Array<{ url: string; id: string }> = [];
@@ -291,6 +320,7 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 	beforeAll(async () => {
 		await receiver.start();
 		if (installed()) moduleSh('--remove', 'N8nConnector');
+		if (production) prodServer('start');
 	});
 
 	afterAll(async () => {
@@ -303,6 +333,7 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 			}
 		}
 		await receiver.stop();
+		if (production) prodServer('stop');
 	});
 
 	test('installs from the built zip and upgrades twice without duplicating anything', () => {
@@ -360,12 +391,13 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		expect(await admin.call('n8n_settings', { settings: { allowedHosts: ['127.0.0.1'] } })).toEqual({ allowNonAdmins: false, allowedHosts: ['127.0.0.1'] });
 		expect(await admin.call('n8n_info', {}, 'GET')).toMatchObject({ destinationsAllowed: true });
 		expect((await admin.send('n8n_settings', { settings: { allowedHosts: ['http://bad'] } })).error?.code).toBe('N8N_INVALID_SETTINGS');
+		const valid: Record<string, unknown> = { url: receiver.url('/x'), modules: [], events: [], ttl: '60', label: TAG };
 		for (const [params, code] of [
 			[{ events: ['created', 'merged'] }, 'N8N_INVALID_EVENTS'],
 			[{ modules: ['NoSuchModule'] }, 'N8N_INVALID_MODULE'],
 			[{ ttl: 'soon' }, 'N8N_INVALID_TTL'],
 		] as const) {
-			const answer = await admin.send('n8n_subscribe', { url: receiver.url('/x'), modules: [], events: [], ttl: '60', label: TAG, ...params });
+			const answer = await admin.send('n8n_subscribe', { ...valid, ...params });
 			expect(answer.error?.code).toBe(code);
 		}
 		// an administrator lets other users subscribe; their subscriptions are theirs alone
@@ -398,10 +430,11 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		expect(await user.settingsPage()).not.toContain('Allowed internal destinations');
 	});
 
-	test.each([0, 1])('on server %#: a record created, updated, deleted and restored arrives once per event, in order, signed', async (index) => {
-		const { name, url } = servers[index];
+	test.each([0, 1, 2])('on server %#: a record created, updated, deleted and restored arrives once per event, in order, signed', async (index) => {
+		if (!servers[index]) return; // Apache + PHP-FPM not installed (said above)
+		const { name, url, webUi } = servers[index];
 		const ws = await new Ws(url).login(env.VT_USER, env.VT_ACCESSKEY);
-		const web = await new WebUi(url).login(env.VT_USER, env.VT_PASSWORD);
+		const web = await new WebUi(webUi ? url : env.VT_URL_STOCK).login(env.VT_USER, env.VT_PASSWORD);
 		const path = `/${name}`;
 		await ws.call('n8n_settings', { settings: { allowedHosts: ['127.0.0.1'] } });
 		const sub = await ws.call<{ id: string; secret: string; url: string; modules: string[]; events: string[]; status: string; expiresAt: string }>(
@@ -413,10 +446,13 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		expect(Date.parse(sub.expiresAt) - Date.now()).toBeGreaterThan(800000);
 		expect((await ws.call('n8n_subscription', { id: sub.id }, 'GET')).secret).toBeUndefined();
 
+		// the receiver answers only once the save has answered: a save that waited for its delivery would wait
+		// for the delivery's 5 s timeout, and the delivery would fail
+		const release = receiver.hold(path);
 		const created = await ws.call<{ id: string }>('create', {
 			elementType: 'Contacts',
 			element: { lastname: `${TAG}-${name}`, assigned_user_id: '19x1' },
-		});
+		}).finally(release);
 		made.push({ url, id: created.id });
 		const crmid = created.id.split('x')[1];
 		await ws.call('revise', { element: { id: created.id, firstname: 'Revised' } });
@@ -448,11 +484,31 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		expect(verified(sub.secret, { ...got[0], raw: got[0].raw.replace(TAG, 'x') })).toBe(false);
 
 		const after = await ws.call('n8n_subscription', { id: sub.id }, 'GET');
-		expect(after).toMatchObject({ status: 'active', failures: 0, lastError: null });
+		expect(after).toMatchObject({ status: 'active', failures: 0, lastError: null }); // nothing timed out (the held answer)
 		expect(after.lastDeliveryAt).not.toBeNull();
 		expect(await ws.call('n8n_unsubscribe', { id: sub.id })).toEqual({ id: sub.id, deleted: true });
 		expect(await ws.call('n8n_unsubscribe', { id: sub.id })).toEqual({ id: sub.id, deleted: false });
 		expect((await ws.send('n8n_subscription', { id: sub.id }, 'GET')).error?.code).toBe('N8N_SUBSCRIPTION_NOT_FOUND');
+	});
+
+	test('records created by an import (no per-record events, one batch event) arrive as created, once', async () => {
+		const ws = await new Ws(servers[0].url).login(env.VT_USER, env.VT_ACCESSKEY);
+		await ws.call('n8n_settings', { settings: { allowedHosts: ['127.0.0.1'] } });
+		const sub = await ws.call<{ id: string; secret: string }>('n8n_subscribe', { url: receiver.url('/import'), modules: ['Contacts'], events: [], ttl: '900', label: TAG });
+		const { stdout } = await promisify(execFile)('php', ['-d', 'error_reporting=E_ERROR', `${ROOT}/test/php/live-import-batch.php`], {
+			env: { ...process.env, VT_TREE: `${LAB_DIR}/vtiger`, LASTNAME: `${TAG}-import` },
+			encoding: 'utf8',
+		});
+		const id = `12x${stdout.trim()}`;
+		expect(id).toMatch(/^12x\d+$/);
+		made.push({ url: servers[0].url, id });
+		await receiver.waitFor('the imported record', () => receiver.for(sub.id, id), 1);
+		await new Promise((done) => setTimeout(done, 1500));
+		const got = receiver.for(sub.id, id);
+		expect(got.map((d) => d.body.type)).toEqual(['record.created']);
+		expect(verified(sub.secret, got[0])).toBe(true);
+		expect(got[0].body.data.record).toMatchObject({ id, lastname: `${TAG}-import` });
+		await ws.call('n8n_unsubscribe', { id: sub.id });
 	});
 
 	test('a receiver that is down never breaks a save; the cron task delivers later with the same event id', async () => {
@@ -467,6 +523,16 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		const created = await ws.call<{ id: string }>('create', { elementType: 'Contacts', element: { lastname: `${TAG}-down`, assigned_user_id: '19x1' } });
 		made.push({ url: servers[0].url, id: created.id });
 		expect(Date.now() - started).toBeLessThan(3000);
+
+		// a broken installation (its outbox table gone) still never breaks a save
+		sql('RENAME TABLE vtiger_n8nconnector_outbox TO vtiger_n8nconnector_outbox_away');
+		try {
+			const saved = await ws.send('create', { elementType: 'Contacts', element: { lastname: `${TAG}-broken`, assigned_user_id: '19x1' } });
+			expect(saved.error).toBeUndefined();
+			made.push({ url: servers[0].url, id: String(saved.result?.id) });
+		} finally {
+			sql('RENAME TABLE vtiger_n8nconnector_outbox_away TO vtiger_n8nconnector_outbox');
+		}
 
 		const failing = async (id: string) => await ws.call<{ failures: number; lastError: string | null; status: string }>('n8n_subscription', { id }, 'GET');
 		const until = Date.now() + 20000;

@@ -40,7 +40,8 @@ class N8nConnector_Trigger {
 				}
 				litespeed_finish_request();
 				self::deliverHere();
-			} else {
+			} elseif (N8nConnector_Outbox::anyDue()) {
+				// (while every subscription waits out a back-off, the cron task or a later save delivers)
 				self::poke();
 			}
 		} catch (Throwable $e) {
