@@ -64,6 +64,21 @@ function footprint(): Record<string, number> {
 	};
 }
 
+/**
+ * fetch, waiting out a lab server that is restarting (module.sh and start.sh restart both servers, about 5 s,
+ * whenever anyone sharing the lab installs a module).
+ */
+async function labFetch(url: string, init?: RequestInit): Promise<Response> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await fetch(url, init);
+		} catch (e) {
+			if (attempt >= 20) throw e;
+			await new Promise((done) => setTimeout(done, 1000));
+		}
+	}
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // A webservice client (one per server and user)
 
@@ -78,7 +93,7 @@ class Ws {
 	constructor(readonly url: string) {}
 
 	async login(username: string, accessKey: string): Promise<this> {
-		const challenge = (await (await fetch(`${this.url}?operation=getchallenge&username=${username}`)).json()) as Answer;
+		const challenge = (await (await labFetch(`${this.url}?operation=getchallenge&username=${username}`)).json()) as Answer;
 		const token = String(challenge.result?.token);
 		const key = createHash('md5').update(token + accessKey).digest('hex');
 		const login = await this.send('login', { username, accessKey: key }, 'POST');
@@ -92,7 +107,7 @@ class Ws {
 		if (this.sessionName) form.set('sessionName', this.sessionName);
 		for (const [k, v] of Object.entries(params)) form.set(k, typeof v === 'string' ? v : JSON.stringify(v));
 		const response =
-			method === 'GET' ? await fetch(`${this.url}?${form.toString()}`) : await fetch(this.url, { method: 'POST', body: form });
+			method === 'GET' ? await labFetch(`${this.url}?${form.toString()}`) : await labFetch(this.url, { method: 'POST', body: form });
 		const text = await response.text();
 		try {
 			return JSON.parse(text) as Answer;
@@ -117,7 +132,7 @@ class WebUi {
 	}
 
 	private async request(path: string, form?: Record<string, string>): Promise<Response> {
-		const response = await fetch(`${this.base}/${path}`, {
+		const response = await labFetch(`${this.base}/${path}`, {
 			method: form ? 'POST' : 'GET',
 			body: form ? new URLSearchParams(form) : undefined,
 			headers: this.cookie ? { cookie: this.cookie } : {},
@@ -475,9 +490,11 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 			expect(d.body.data).toMatchObject({ module: 'Contacts', id: created.id, event: d.body.type.slice('record.'.length) });
 		}
 		expect(new Set(got.map((d) => d.body.id)).size).toBe(5);
-		expect(got[0].body.data.record).toMatchObject({ id: created.id, lastname: `${TAG}-${name}` });
+		// the record as it is when its event is sent, right after the save: a later change may already be in it
+		expect(got[0].body.data.record).toMatchObject({ id: created.id });
+		expect(String(got[0].body.data.record?.lastname).startsWith(`${TAG}-${name}`)).toBe(true);
 		expect(got[1].body.data.record).toMatchObject({ firstname: 'Revised' });
-		expect(got[2].body.data.record).toMatchObject({ lastname: `${TAG}-${name}-web` });
+		expect(got[2].body.data.record).toMatchObject({ firstname: 'Revised', lastname: `${TAG}-${name}-web` });
 		expect(got[3].body.data).toEqual({ event: 'deleted', module: 'Contacts', id: created.id });
 		expect(got[4].body.data.record).toMatchObject({ id: created.id });
 		// a tampered body does not verify with the independent check
@@ -549,6 +566,8 @@ describeLab('live: the Vtiger extension N8nConnector in the lab', () => {
 		const [retried] = receiver.for(sub.id, created.id);
 		expect(verified(sub.secret, retried)).toBe(true);
 		expect(retried.body.type).toBe('record.created');
+		const untilReset = Date.now() + 10000;
+		while ((await failing(sub.id)).failures > 0 && Date.now() < untilReset) await new Promise((done) => setTimeout(done, 200));
 		expect(await failing(sub.id)).toMatchObject({ status: 'active', failures: 0, lastError: null });
 
 		// 410 Gone disables at once and says why

@@ -50,6 +50,9 @@ class N8nConnector_Trigger {
 	}
 
 	private static function deliverHere() {
+		// shutdown functions may run in another working directory (PHP-FPM: /), and Vtiger includes by relative
+		// path (the Apache + PHP-FPM live test failed on require 'modules/Users/Users.php' without this)
+		chdir(dirname(dirname(dirname(dirname(__FILE__)))));
 		ignore_user_abort(true);
 		@set_time_limit(60);
 		self::$delivering = true;
