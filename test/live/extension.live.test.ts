@@ -93,11 +93,15 @@ class Ws {
 	constructor(readonly url: string) {}
 
 	async login(username: string, accessKey: string): Promise<this> {
-		const challenge = (await (await labFetch(`${this.url}?operation=getchallenge&username=${username}`)).json()) as Answer;
-		const token = String(challenge.result?.token);
-		const key = createHash('md5').update(token + accessKey).digest('hex');
-		const login = await this.send('login', { username, accessKey: key }, 'POST');
-		if (!login.success) throw new Error(`login ${username}: ${login.error?.code} ${login.error?.message}`);
+		let login: Answer | undefined;
+		for (let attempt = 0; attempt < 5 && !login?.success; attempt++) {
+			// a parallel login of the same user (other suites share the lab) replaces the challenge token
+			if (attempt) await new Promise((done) => setTimeout(done, 100 + Math.random() * 400));
+			const challenge = (await (await labFetch(`${this.url}?operation=getchallenge&username=${username}`)).json()) as Answer;
+			const key = createHash('md5').update(String(challenge.result?.token) + accessKey).digest('hex');
+			login = await this.send('login', { username, accessKey: key }, 'POST');
+		}
+		if (!login?.success) throw new Error(`login ${username}: ${login?.error?.code} ${login?.error?.message}`);
 		this.sessionName = String(login.result?.sessionName);
 		return this;
 	}
