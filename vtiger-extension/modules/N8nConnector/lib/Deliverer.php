@@ -36,7 +36,7 @@ class N8nConnector_Deliverer {
 			try {
 				N8nConnector_Subscriptions::purgeExpired();
 				do {
-					$fanned = self::fanOut(200);
+					$fanned = self::fanOut(50); // small batches: deliveries go out between them
 					$sent = self::deliverDue($deadline);
 					$delivered += $sent;
 				} while (($fanned > 0 || $sent > 0) && time() < $deadline);
