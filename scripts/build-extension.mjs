@@ -22,8 +22,9 @@ const classVersion = /const VERSION = '([^']*)'/.exec(
 )?.[1];
 if (classVersion !== version) fail(`N8nConnector::VERSION is ${classVersion}, package.json ${version}`);
 
-// what Vtiger's importer extracts: the manifest, modules/, languages/, layouts/ (nothing else is shipped)
-const shipped = ['manifest.xml', 'modules', 'languages', 'layouts'];
+// what Vtiger's importer extracts (vtlib/Vtiger/PackageImport.php initImport): the manifest, modules/, settings/
+// (into modules/Settings/<name>/), languages/, layouts/; nothing else is shipped
+const shipped = ['manifest.xml', 'modules', 'settings', 'languages', 'layouts'];
 const files = [];
 const walk = (path) => {
 	if (statSync(path).isDirectory()) {

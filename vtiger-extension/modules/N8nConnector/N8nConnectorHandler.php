@@ -10,10 +10,7 @@ class N8nConnectorHandler extends VTEventHandler {
 	public function handleEvent($eventName, $data) {
 		try {
 			if ($eventName === 'vtiger.batchevent.save') {
-				// imports: one event with every created record's VTEntityData (modules/Import/actions/Data.php)
-				foreach ((array) $data as $entityData) {
-					$this->record('created', $entityData);
-				}
+				$this->recordImport((array) $data);
 				return;
 			}
 			if ($eventName === 'vtiger.entity.aftersave.final') {
@@ -25,6 +22,34 @@ class N8nConnectorHandler extends VTEventHandler {
 			}
 		} catch (Throwable $e) {
 			N8nConnector_Outbox::logFailure($eventName, $e);
+		}
+	}
+
+	/**
+	 * Imports fire no per-record events, only this one with the VTEntityData of every record the batch created,
+	 * merged or updated (modules/Import/actions/Data.php), all with an id (isNew() is false for every one):
+	 * a record whose createdtime equals its modifiedtime was created by the import.
+	 */
+	private function recordImport($batch) {
+		$ids = array();
+		foreach ($batch as $entityData) {
+			if (is_object($entityData) && method_exists($entityData, 'getId') && intval($entityData->getId()) > 0) {
+				$ids[] = intval($entityData->getId());
+			}
+		}
+		if (!$ids) {
+			return;
+		}
+		require_once dirname(__FILE__) . '/lib/Db.php';
+		$created = array();
+		foreach (N8nConnector_Db::rows('SELECT crmid FROM vtiger_crmentity WHERE createdtime = modifiedtime AND crmid IN ('
+			. implode(',', $ids) . ')') as $row) {
+			$created[intval($row['crmid'])] = true;
+		}
+		foreach ($batch as $entityData) {
+			if (is_object($entityData) && method_exists($entityData, 'getId')) {
+				$this->record(isset($created[intval($entityData->getId())]) ? 'created' : 'updated', $entityData);
+			}
 		}
 	}
 

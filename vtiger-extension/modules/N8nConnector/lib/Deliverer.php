@@ -36,7 +36,7 @@ class N8nConnector_Deliverer {
 			try {
 				N8nConnector_Subscriptions::purgeExpired();
 				do {
-					$fanned = self::fanOut(200);
+					$fanned = self::fanOut(50); // small batches: deliveries go out between them
 					$sent = self::deliverDue($deadline);
 					$delivered += $sent;
 				} while (($fanned > 0 || $sent > 0) && time() < $deadline);
@@ -160,14 +160,15 @@ class N8nConnector_Deliverer {
 		global $adb;
 		$ownerId = intval($ownerId);
 		if (!array_key_exists($ownerId, self::$users)) {
-			self::$users[$ownerId] = null;
+			$user = null;
 			if (N8nConnector_Db::rows("SELECT id FROM vtiger_users WHERE id = ? AND status = 'Active' AND deleted = 0",
 				array($ownerId))) {
 				require_once 'modules/Users/Users.php';
 				$user = new Users();
 				$user->retrieveCurrentUserInfoFromFile($ownerId);
-				self::$users[$ownerId] = $user;
 			}
+			// cached only once known: a failure above must not pass for "no such user" (that disables)
+			self::$users[$ownerId] = $user;
 		}
 		return self::$users[$ownerId];
 	}
@@ -239,6 +240,11 @@ class N8nConnector_Deliverer {
 				list($ok, $status, $error) = self::attempt($sub, $row['event_id'], $row['body']);
 				if ($ok) {
 					$adb->pquery('DELETE FROM ' . self::DELIVERIES . ' WHERE id = ?', array($row['id']));
+					if ($sentHere === 0 && (intval($sub['failures']) > 0 || N8nConnector_Subscriptions::hasValue($sub['last_error']))) {
+						// the receiver is back: say so at once, not after the backlog
+						N8nConnector_Subscriptions::update($sub['id'], array('failures' => 0, 'failing_since' => null,
+							'next_attempt_at' => null, 'last_error' => null, 'last_delivery_at' => time()));
+					}
 					$sentHere++;
 					continue;
 				}
@@ -249,11 +255,7 @@ class N8nConnector_Deliverer {
 			}
 			if ($sentHere > 0) {
 				$delivered += $sentHere;
-				$fields = array('last_delivery_at' => time());
-				if (intval($sub['failures']) > 0 || N8nConnector_Subscriptions::hasValue($sub['last_error'])) {
-					$fields += array('failures' => 0, 'failing_since' => null, 'next_attempt_at' => null, 'last_error' => null);
-				}
-				N8nConnector_Subscriptions::update($sub['id'], $fields);
+				N8nConnector_Subscriptions::update($sub['id'], array('last_delivery_at' => time()));
 			}
 		}
 		return $delivered;

@@ -14,7 +14,7 @@ class N8nConnector_Install {
 	const CRON_NAME = 'N8nConnector delivery';
 	const CRON_HANDLER = 'modules/N8nConnector/cron/Deliver.service';
 	const CRON_FREQUENCY = 60;
-	const SETTINGS_LINK = 'index.php?module=N8nConnector&parent=Settings&view=Settings';
+	const SETTINGS_LINK = 'index.php?module=N8nConnector&parent=Settings&view=Index';
 
 	/** Events the handler listens to (vtiger.batchevent.save: imports, which fire no per-record events). */
 	public static function events() {

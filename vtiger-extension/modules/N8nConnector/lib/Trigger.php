@@ -40,7 +40,8 @@ class N8nConnector_Trigger {
 				}
 				litespeed_finish_request();
 				self::deliverHere();
-			} else {
+			} elseif (N8nConnector_Outbox::anyDue()) {
+				// (while every subscription waits out a back-off, the cron task or a later save delivers)
 				self::poke();
 			}
 		} catch (Throwable $e) {
@@ -49,6 +50,9 @@ class N8nConnector_Trigger {
 	}
 
 	private static function deliverHere() {
+		// shutdown functions may run in another working directory (PHP-FPM: /), and Vtiger includes by relative
+		// path (the Apache + PHP-FPM live test failed on require 'modules/Users/Users.php' without this)
+		chdir(dirname(dirname(dirname(dirname(__FILE__)))));
 		ignore_user_abort(true);
 		@set_time_limit(60);
 		self::$delivering = true;
