@@ -142,6 +142,8 @@ export async function subscriptionExists(this: IHookFunctions): Promise<boolean>
 		current = await call(this, SUBSCRIPTION, { id: stored.id }, 'GET');
 	} catch (error) {
 		if (failureOf(error)?.code === 'N8N_SUBSCRIPTION_NOT_FOUND') {
+			// an expired one may still be stored in Vtiger until its cron cleans up: removing it is idempotent
+			await removeSubscription(this, url, stored);
 			delete subscriptions[url];
 			return false;
 		}
