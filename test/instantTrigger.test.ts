@@ -376,7 +376,7 @@ describe('errors from subscribing', () => {
 		sim.installConnector({ allowedHosts: ['n8n.example.com'] });
 		await expect(r.hook('create')).rejects.toMatchObject({
 			message: expect.stringMatching(/^Vtiger "n8n_subscribe" failed: N8N_DESTINATION_NOT_ALLOWED/),
-			description: expect.stringMatching(/Settings › n8n Connector/),
+			description: expect.stringMatching(/Settings › Integration › n8n Connector/),
 		});
 		expect(connector.subscriptions.size).toBe(0);
 	});

@@ -12,7 +12,7 @@ import type { SimRecord, SimUser } from './store';
 import { randomHex } from './util';
 
 export const CONNECTOR_VERSION = '0.1.0';
-export const CONNECTOR_OPERATIONS = ['n8n_info', 'n8n_subscribe', 'n8n_unsubscribe', 'n8n_subscription'];
+export const CONNECTOR_OPERATIONS = ['n8n_info', 'n8n_subscribe', 'n8n_unsubscribe', 'n8n_subscription', 'n8n_settings'];
 export type ConnectorEvent = 'created' | 'updated' | 'deleted' | 'restored';
 const EVENTS: ConnectorEvent[] = ['created', 'updated', 'deleted', 'restored'];
 
@@ -68,6 +68,18 @@ function sign(secret: string, id: string, timestamp: number, body: string): stri
 	return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }
 
+/** Loopback, private and link-local hosts: Vtiger sends there only when the administrator allow-listed them. */
+function isInternal(host: string): boolean {
+	const name = host.replace(/^\[|\]$/g, '').toLowerCase();
+	if (name === 'localhost' || name.endsWith('.localhost') || name === '::1' || name.startsWith('fe80:') || name.startsWith('fc') || name.startsWith('fd')) {
+		return true;
+	}
+	const octets = name.split('.').map(Number);
+	if (octets.length !== 4 || octets.some((n) => !Number.isInteger(n))) return false;
+	const [a, b] = octets;
+	return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+}
+
 function parseList(raw: string | undefined, code: string, what: string): string[] {
 	let list: unknown;
 	try {
@@ -85,7 +97,7 @@ export class N8nConnector {
 	readonly subscriptions = new Map<string, Subscription>();
 	readonly outbox: OutboxEntry[] = [];
 	readonly attempts: DeliveryAttempt[] = [];
-	/** hosts the administrator allowed (loopback and private addresses are refused without this consent) */
+	/** internal hosts the administrator allowed (loopback, private, link-local: refused without this consent) */
 	allowedHosts: string[] = [];
 	/** whether users who are not administrators may subscribe */
 	allowNonAdmins = false;
@@ -112,7 +124,7 @@ export class N8nConnector {
 
 	subscribe(params: Record<string, string>, user: SimUser): unknown {
 		if (!user.isAdmin && !this.allowNonAdmins) {
-			throw new WsError('N8N_NOT_PERMITTED', 'Only administrators may subscribe (Settings > n8n Connector allows other users)');
+			throw new WsError('N8N_NOT_PERMITTED', 'Only administrators may subscribe (Settings > Integration > n8n Connector allows other users)');
 		}
 		let url: URL;
 		try {
@@ -121,10 +133,10 @@ export class N8nConnector {
 			throw new WsError('N8N_INVALID_URL', 'url must be an absolute http(s) URL');
 		}
 		if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new WsError('N8N_INVALID_URL', 'url must be an absolute http(s) URL');
-		if (!this.allowedHosts.includes(url.hostname)) {
+		if (isInternal(url.hostname) && !this.allowedHosts.includes(url.hostname)) {
 			throw new WsError(
 				'N8N_DESTINATION_NOT_ALLOWED',
-				`Vtiger may not send to ${url.hostname}: an administrator allows destinations in Settings > n8n Connector`,
+				`Vtiger may not send to ${url.hostname}: an administrator allows destinations in Settings > Integration > n8n Connector`,
 			);
 		}
 		const modules = parseList(params.modules, 'N8N_INVALID_MODULE', 'modules');
@@ -156,6 +168,20 @@ export class N8nConnector {
 		};
 		this.subscriptions.set(subscription.id, subscription);
 		return { ...this.publicView(subscription), secret: subscription.secret };
+	}
+
+	/** n8n_settings (contract-changes.md): administrators read `{}` or change the keys given. */
+	settings(params: Record<string, string>, user: SimUser): unknown {
+		if (!user.isAdmin) throw new WsError('N8N_NOT_PERMITTED', 'Only administrators may change the n8n Connector settings');
+		let given: { allowNonAdmins?: unknown; allowedHosts?: unknown };
+		try {
+			given = JSON.parse(params.settings ?? '{}') as typeof given;
+		} catch {
+			throw new WsError('N8N_INVALID_SETTINGS', 'settings must be an encoded JSON object');
+		}
+		if (typeof given.allowNonAdmins === 'boolean') this.allowNonAdmins = given.allowNonAdmins;
+		if (Array.isArray(given.allowedHosts)) this.allowedHosts = given.allowedHosts.map(String);
+		return { allowNonAdmins: this.allowNonAdmins, allowedHosts: this.allowedHosts };
 	}
 
 	unsubscribe(params: Record<string, string>, user: SimUser): unknown {

@@ -277,7 +277,8 @@ export class Simulator {
 	/**
 	 * Installs the n8n Connector extension: its four webservice operations, and a webhook delivery after every
 	 * create, update, revise and delete made through webservice.php (restores: `recordEvent`). `allowedHosts` is
-	 * the administrator's destination allow-list (default: 127.0.0.1 and localhost, where tests run n8n).
+	 * the administrator's allow-list of internal destinations (default: 127.0.0.1 and localhost, where tests run
+	 * n8n; public hosts are always allowed), also set by the n8n_settings operation.
 	 */
 	installConnector(options: { allowedHosts?: string[]; allowNonAdmins?: boolean } = {}): N8nConnector {
 		const connector = this.connector;
@@ -288,6 +289,7 @@ export class Simulator {
 			this.registerOperation('n8n_subscribe', 'POST', (params, user) => connector.subscribe(params, user));
 			this.registerOperation('n8n_unsubscribe', 'POST', (params, user) => connector.unsubscribe(params, user));
 			this.registerOperation('n8n_subscription', 'GET', (params, user) => connector.subscription(params, user));
+			this.registerOperation('n8n_settings', 'POST', (params, user) => connector.settings(params, user));
 			this.connectorInstalled = true;
 		}
 		return connector;
@@ -295,7 +297,7 @@ export class Simulator {
 
 	/** Uninstalls the extension: its operations become unknown (HTTP 500, empty body) and nothing is delivered. */
 	uninstallConnector(): void {
-		for (const name of ['n8n_info', 'n8n_subscribe', 'n8n_unsubscribe', 'n8n_subscription']) this.extensions.delete(name);
+		for (const name of ['n8n_info', 'n8n_subscribe', 'n8n_unsubscribe', 'n8n_subscription', 'n8n_settings']) this.extensions.delete(name);
 		this.connectorInstalled = false;
 	}
 

@@ -76,13 +76,13 @@ function advice(operation: string, error: unknown): { message: string; descripti
 			return {
 				message: `Vtiger "${operation}" failed: N8N_DESTINATION_NOT_ALLOWED${detail}`,
 				description:
-					'Vtiger refuses to send to this n8n address until its administrator allows it: in Vtiger, Settings › n8n Connector, add the host of n8n\'s webhook URL to the allowed destinations (private and loopback addresses need that consent). If n8n runs behind a proxy, set WEBHOOK_URL so n8n gives Vtiger its public address.',
+					'Vtiger refuses to send to this n8n address until its administrator allows it: in Vtiger, Settings › Integration › n8n Connector, add the host of n8n\'s webhook URL to the allowed internal destinations (loopback, private and link-local addresses need that consent; public hosts are always allowed). If n8n runs behind a proxy, set WEBHOOK_URL so n8n gives Vtiger its public address.',
 			};
 		case 'N8N_NOT_PERMITTED':
 			return {
 				message: `Vtiger "${operation}" failed: N8N_NOT_PERMITTED${detail}`,
 				description:
-					'Only Vtiger administrators may subscribe unless an administrator allows other users (Settings › n8n Connector). Ask for that, or use a credential of an administrator.',
+					'Only Vtiger administrators may subscribe unless an administrator allows other users (Settings › Integration › n8n Connector). Ask for that, or use a credential of an administrator.',
 			};
 		case 'N8N_INVALID_MODULE':
 			return {
