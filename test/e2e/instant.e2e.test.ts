@@ -133,4 +133,32 @@ describe('the Vtiger Instant Trigger inside a started n8n', () => {
 		const final = await n8n.waitForExecutions(workflow.id, () => true, 10000);
 		expect(final.length).toBe(after.length);
 	});
+
+	test('"Listen for test event" subscribes the test URL for 15 minutes; the next change runs the workflow once and the subscription goes', async () => {
+		const before = await n8n.waitForExecutions(workflow.id, () => true, 10000);
+		const listen = await n8n.rest<{ waitingForWebhook?: boolean }>('POST', `/workflows/${workflow.id}/run`, {
+			workflowData: { ...workflow, active: false },
+			triggerToStartFrom: { name: 'Vtiger Instant Trigger' },
+		});
+		expect(listen.status).toBe(200);
+		expect(listen.data.waitingForWebhook).toBe(true);
+		await until('the test URL\'s subscription', () => sim.connector.subscriptions.size === 1, 30000);
+		const [subscription] = [...sim.connector.subscriptions.values()];
+		expect(subscription.url).toBe(`${n8n.baseUrl}/webhook-test/${workflow.nodes[0].webhookId as string}/webhook`);
+		expect(subscription.ttl).toBe(900);
+
+		const call = await webservice(sim);
+		const created = await call('create', {
+			elementType: 'Contacts',
+			element: JSON.stringify({ lastname: 'Test Event', assigned_user_id: '19x1' }),
+		});
+		await sim.connector.settled();
+		const list = await n8n.waitForExecutions(workflow.id, (l) => l.length > before.length && l[0].status === 'success', 60000);
+		const execution = await n8n.getExecution(list[0].id);
+		expect(execution.mode).toBe('manual');
+		const items = execution.data.resultData.runData['Vtiger Instant Trigger'][0].data?.main?.[0] ?? [];
+		expect(items.map((item) => item.json)).toEqual([expect.objectContaining({ event: 'created', id: created.id, lastname: 'Test Event' })]);
+		// n8n removes a test webhook once it was called: the node unsubscribes
+		await until('the test subscription removed', () => sim.connector.subscriptions.size === 0, 30000);
+	});
 });
