@@ -4,14 +4,11 @@
  * each request to the trigger's webhook() as n8n's webhook server does (raw body, headers, static data saved
  * after each request).
  */
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { createHarness } from './harness';
-import type { Harness, WebhookResult } from './harness';
+import type { Harness } from './harness';
+import { WebhookReceiver as Receiver } from './harness/webhookReceiver';
 import { startSimulator } from './simulator';
 import type { N8nConnector, Simulator } from './simulator';
 import { signPayload } from '../nodes/Vtiger/instant/signature';
@@ -22,65 +19,9 @@ let sim: Simulator;
 let h: Harness;
 let connector: N8nConnector;
 
-/** n8n's side: one node, its static data as the database keeps it, every request and the executions it started. */
-class Receiver {
-	staticData: IDataObject = {};
-	readonly executions: INodeExecutionData[][] = [];
-	readonly answers: WebhookResult[] = [];
-	baseUrl = '';
-	private server: Server;
-
-	constructor(public parameters: INodeParameters) {
-		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-				h.webhook(this.parameters, this.staticData, { headers, body: Buffer.concat(chunks) }, { baseUrl: this.baseUrl })
-					.then((answer) => {
-						this.answers.push(answer);
-						this.staticData = answer.staticData;
-						if (answer.items) this.executions.push(answer.items);
-						res.writeHead(answer.status, { 'Content-Type': 'application/json' });
-						res.end(JSON.stringify(answer.body ?? {}));
-					})
-					.catch((error: Error) => {
-						res.writeHead(500);
-						res.end(error.message);
-					});
-			});
-		});
-	}
-
-	async start(): Promise<this> {
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', () => resolve()));
-		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-		return this;
-	}
-
-	async hook(method: 'checkExists' | 'create' | 'delete', test = false): Promise<boolean> {
-		const answer = await h.hook(method, this.parameters, this.staticData, { baseUrl: this.baseUrl, test });
-		this.staticData = answer.staticData;
-		return answer.result;
-	}
-
-	/** n8n's activation: checkExists, then create when it answered false. */
-	async activate(test = false): Promise<void> {
-		if (!(await this.hook('checkExists', test))) expect(await this.hook('create', test)).toBe(true);
-	}
-
-	async post(headers: Record<string, string>, body: string): Promise<WebhookResult> {
-		return await h.webhook(this.parameters, this.staticData, { headers, body }, { baseUrl: this.baseUrl });
-	}
-
-	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => this.server.close(() => resolve()));
-	}
-}
-
 const receivers: Receiver[] = [];
 async function receiver(parameters: INodeParameters = { module: 'Contacts', events: ['created', 'updated', 'deleted'] }): Promise<Receiver> {
-	const r = await new Receiver(parameters).start();
+	const r = await new Receiver(h, parameters).start();
 	receivers.push(r);
 	return r;
 }
