@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { createHarness } from './harness';
+import { assertNoSecrets, createHarness } from './harness';
 import type { Harness } from './harness';
 import { WebhookReceiver as Receiver } from './harness/webhookReceiver';
 import { startSimulator } from './simulator';
@@ -156,6 +156,9 @@ describe('deliveries', () => {
 		// raw record values, as the polling trigger gives them (Simplify off)
 		expect(typeof items[0].emailoptout).toBe('string');
 		expect(r.answers.map((a) => a.status)).toEqual([200, 200, 200]);
+		// the subscription's secret stays in static data: never in an item, an answer or a log line
+		const secret = [...connector.subscriptions.values()][0].secret;
+		assertNoSecrets([r.executions, r.answers.map((a) => a.body), h.logs], [secret, secret.slice('whsec_'.length)]);
 	});
 
 	test('events not chosen are filtered by Vtiger: an update-only trigger sees no create', async () => {
