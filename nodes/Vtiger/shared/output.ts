@@ -6,6 +6,7 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 	IPollFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { describeModule, findField } from './describe';
@@ -17,7 +18,7 @@ import { instantToIso, vtigerDateTimeToInstant } from './time';
 import { moduleOfQuery } from './vtql';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
-type OutputContext = IExecuteSingleFunctions | IPollFunctions;
+type OutputContext = IExecuteSingleFunctions | IPollFunctions | IWebhookFunctions;
 
 /** postReceive: every output item points at the input item it came from. */
 export async function pairWithInput(
