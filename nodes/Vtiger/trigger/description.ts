@@ -61,16 +61,16 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{
-						name: 'Sync, Falling Back to Query',
-						value: 'auto',
-						description:
-							'Use "sync" (sees deletions, only records the user owns); where it crashes, query the modification time',
-					},
-					{
 						name: 'Query',
 						value: 'query',
 						description:
 							'Page VTQL on the modification time: sees group-owned records too, never deletions',
+					},
+					{
+						name: 'Sync, Falling Back to Query',
+						value: 'auto',
+						description:
+							'Use "sync" (sees deletions, only records the user owns); where it crashes, query the modification time',
 					},
 				],
 				default: 'auto',
