@@ -6,7 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { BenchSim } from './sim';
-import type { RunContext, Scenario, TimedOutcome } from './scenarios';
+import type { RunContext, Scenario, TimedOutcome } from './scenario';
 import type { Target } from './types';
 
 const GROUP = '20x3';

@@ -4,60 +4,13 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RawClient } from './raw';
 import { referencesScenario } from './referencesScenario';
+import { target, type RunContext, type Scenario, type TimedOutcome } from './scenario';
 import { upsertScenario } from './upsertScenario';
-import type { BenchSim } from './sim';
-import type { NodeDriver, NodeHarness } from './node';
-import type { RunOutcome, ScenarioResult, SideResult, Target } from './types';
-
-export type Side = 'node' | 'raw' | 'floor';
-
-export interface RunContext {
-	sim: BenchSim;
-	side: Side;
-	size: number;
-	concurrency: number;
-	/** present on the node and floor sides */
-	driver?: NodeDriver;
-	harness?: NodeHarness;
-	/** present on the raw side */
-	raw?: RawClient;
-	/** scenario-specific state from prepare */
-	state: Record<string, unknown>;
-}
-
-export interface TimedOutcome extends RunOutcome {
-	/** measured after the timed work (e.g. an idle poll), reported beside the counts */
-	extra?: Record<string, number>;
-}
-
-export interface Scenario {
-	name: string;
-	description: string;
-	fullSize: number;
-	/** the node type the node side runs */
-	nodeType: 'vtiger' | 'vtigerTrigger';
-	/** kill every session after this many requests (also with --quick: the size shrinks, not the rate) */
-	killEvery?: number;
-	/** the raw client logs in before the timer starts (steady-state scenarios) */
-	warmRaw?: boolean;
-	prepare(ctx: RunContext): Promise<void>;
-	node(ctx: RunContext): Promise<TimedOutcome>;
-	raw(ctx: RunContext): Promise<TimedOutcome>;
-	/** the n8n floor (bench/floorNodes.ts): the same work by a bare node through the same engine path */
-	floor?(ctx: RunContext): Promise<TimedOutcome>;
-	/** untimed, after the counts were taken: measures more (e.g. an idle poll) into `extra` */
-	after?(ctx: RunContext): Promise<Record<string, number>>;
-	targets(r: Omit<ScenarioResult, 'targets'>, extra: { node?: Record<string, number>; raw?: Record<string, number> }): Record<string, Target>;
-}
+import type { SideResult, Target } from './types';
 
 /** On the simulator the node is measured against the n8n floor (wall and CPU); the ratio to raw is information. */
 export const FLOOR_RATIO_MAX = 1.05;
-
-export function target(want: number | string, got: number | string | null | undefined, met: boolean): Target {
-	return { want, got: got ?? null, met: got !== null && got !== undefined && met };
-}
 
 function eq(want: number, got: number | null | undefined): Target {
 	return target(want, got, got === want);

@@ -6,8 +6,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { BenchSim } from './sim';
-import { target } from './scenarios';
-import type { RunContext, Scenario, TimedOutcome } from './scenarios';
+import { target, type RunContext, type Scenario, type TimedOutcome } from './scenario';
 import type { Target } from './types';
 
 const email = (k: number) => `upsert${k}@example.com`;
