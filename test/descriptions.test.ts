@@ -88,6 +88,32 @@ function problemsOf(node: INodeType, property: INodeProperties): string[] {
 	return problems;
 }
 
+/**
+ * Each level of parameters (the node's, a collection's, a fixed collection group's) with the displayOptions keys
+ * that n8n 1.x cannot resolve at that level: not a parameter beside them, not '@version'/'@tool', not a '/root' path.
+ * n8n 1.x (n8n-workflow 1.120) then fails every activation and manual run of the node with "Could not resolve
+ * parameter dependencies. Max iterations reached!" (the e2e suite on n8n 1.123.81 showed it); n8n 2.x skips them.
+ */
+function unresolvableDependencies(properties: INodeProperties[], where: string): string[] {
+	const names = new Set(properties.map((property) => property.name));
+	const problems: string[] = [];
+	for (const property of properties) {
+		const here = `${where} › ${property.displayName}`;
+		for (const rule of Object.values(property.displayOptions ?? {})) {
+			for (const key of Object.keys((rule ?? {}) as object)) {
+				if (!key.startsWith('@') && !key.startsWith('/') && !names.has(key)) problems.push(`${here}: "${key}"`);
+			}
+		}
+		if (property.type === 'collection') problems.push(...unresolvableDependencies((property.options ?? []) as INodeProperties[], here));
+		if (property.type === 'fixedCollection') {
+			for (const group of (property.options ?? []) as INodePropertyCollection[]) {
+				problems.push(...unresolvableDependencies(group.values, `${here} › ${group.displayName}`));
+			}
+		}
+	}
+	return problems;
+}
+
 /** n8n's community-node rule options-sorted-alphabetically: names compared case-insensitively, locale-aware. */
 function unsortedOptions(property: INodeProperties): string | undefined {
 	if (property.type !== 'options' || !Array.isArray(property.options) || property.options.length < 2) return undefined;
@@ -118,6 +144,11 @@ describe('Built node descriptions (dist/)', () => {
 			});
 		}
 		expect(dropdowns).toBeGreaterThan(20);
+		expect(problems).toEqual([]);
+	});
+
+	test('every displayOptions dependency is a parameter of its own level or a root path (n8n 1.x activates the node)', () => {
+		const problems = nodes.flatMap(({ node }) => unresolvableDependencies(node.description.properties, node.description.displayName));
 		expect(problems).toEqual([]);
 	});
 
