@@ -14,6 +14,6 @@ node node_modules/@n8n/node-cli/bin/n8n-node.mjs lint 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
 [ "$rc" -eq 0 ] || exit "$rc"
 if sed 's/\x1b\[[0-9;]*m//g' "$out" | grep -qE '[0-9]+ problems? \('; then
-  echo "lint: warnings fail the lint too (fix them; no eslint-disable)" >&2
+  echo "lint: warnings fail the lint too (fix them; no inline ESLint directives)" >&2
   exit 1
 fi
