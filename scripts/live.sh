@@ -5,6 +5,8 @@
 #   bash scripts/live.sh run stock|positional [jest args…]
 #                                         npm run test:live against that server, with the second (non-admin)
 #                                         user and the server's PHP session folder, from $LAB_DIR/lab.env
+#   bash scripts/live.sh extension        build the package and install its Vtiger extension (dist/vtiger-extension/
+#                                         N8nConnector-<version>.zip) into the lab, or upgrade it (module.sh)
 #   bash scripts/live.sh replay           the conformance replay (test/conformance/replay.ts) against both servers
 #   bash scripts/live.sh simulator [positional|stock-8.3-php8] [jest args…]
 #                                         the same suite against the simulator (no session folder: the expiry
@@ -39,8 +41,21 @@ run)
 	echo "live suite against $url ($server)"
 	VTIGER_URL="$url" VTIGER_USERNAME="$VT_USER" VTIGER_ACCESS_KEY="$VT_ACCESSKEY" \
 		VTIGER_USERNAME2="$VT_USER2" VTIGER_ACCESS_KEY2="$VT_ACCESSKEY2" VTIGER_SESSION_DIR="$sessions" \
-		VTIGER_PASSWORD="$VT_PASSWORD" \
+		VTIGER_PASSWORD="$VT_PASSWORD" VTIGER_EXTENSION_REQUIRED="${VTIGER_EXTENSION_REQUIRED:-1}" \
 		npm run test:live -- "$@"
+	;;
+extension)
+	# The live files of the instant trigger and of line items need the extension: `run` tells them so
+	# (VTIGER_EXTENSION_REQUIRED=1), and they fail instead of checking the fallback when it is missing.
+	[ -f "$LAB/module.sh" ] || { echo "no $LAB/module.sh" >&2; exit 1; }
+	npm run --silent build || exit 1
+	version=$(node -p 'require("./package.json").version')
+	zip="$PWD/dist/vtiger-extension/N8nConnector-$version.zip"
+	if LAB_DIR="$LAB_DIR" bash "$LAB/module.sh" --list 2>/dev/null | grep -qw N8nConnector; then
+		LAB_DIR="$LAB_DIR" bash "$LAB/module.sh" --update "$zip"
+	else
+		LAB_DIR="$LAB_DIR" bash "$LAB/module.sh" --import "$zip"
+	fi
 	;;
 replay)
 	# the conformance replay of the recordings against both lab servers (about 30 s); fails on any mismatch

@@ -205,7 +205,7 @@ describe('Calendar tasks', () => {
 			assigned_user_id: '19x1',
 			taskstatus: 'Not Started',
 			date_start: '2026-01-15T10:00:00',
-			due_date: '2026-01-16',
+			due_date: '2026-01-16T00:00:00',
 		}, 'Europe/Berlin');
 		expect(r.error).toBeUndefined();
 		// the End picker gives midnight of the 16th in Berlin

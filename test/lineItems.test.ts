@@ -144,9 +144,11 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Line items (%s)', (pro
 			lineItems: { item: [{ productId: widget, quantity: 1, listPrice: 5 }] },
 		});
 		expect(r.error?.message).toBe(
-			'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice',
+			'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice without the n8n Connector extension',
 		);
-		expect(r.error?.description).toMatch(/with or without line items .* No request shape creates these records through its webservice\. Create the record, or change its line items, in the CRM's web UI/);
+		expect(r.error?.description).toMatch(
+			/with or without line items .* No request shape creates these records through its webservice\. Install the n8n Connector extension .* Until then: create the record, or change its line items, in the CRM's web UI/,
+		);
 	});
 
 	test('input errors before any write: no lines on create, a non-product, lines on a module without them', async () => {
@@ -199,9 +201,9 @@ describe.each<Profile>(['positional', 'stock-8.3-php8'])('Line items (%s)', (pro
 		expect(JSON.parse(logOf('revise')[0].params.element)).toEqual({ subject: 'Auto', id: created.id });
 	});
 
-	test('the product picker lists products with their prices', async () => {
-		const options = await h.loadOptions('getProductsAndServices', { resource: 'record', operation: 'create', module: 'Invoice' });
-		expect(options).toContainEqual({ name: 'Widget (Product)', value: widget, description: `Product ${widget}, unit price 10.00` });
+	test('the product picker lists products (a searchable list, not a dropdown with no loader)', async () => {
+		const found = await h.listSearch('searchProductsAndServices', 'Widg', undefined, { resource: 'record', operation: 'create', module: 'Invoice' });
+		expect(found.results).toEqual([{ name: 'Widget (Product)', value: widget, url: `${sim.baseUrl}/index.php?module=Products&view=Detail&record=${widget.split('x')[1]}` }]);
 	});
 
 	// last: after the crash the node sends no more line changes to this simulator's URL

@@ -4,6 +4,7 @@ import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
 import { createHarness } from './harness';
 import type { Harness } from './harness';
+import { SETTLE_SECONDS } from '../nodes/Vtiger/trigger/poll';
 
 let sim: Simulator;
 let admin: Harness;
@@ -216,7 +217,8 @@ describe('Vtiger Trigger output options', () => {
 		sim.clock.freeze(sim.clock.now() + 1000);
 		const first = await admin.poll(parameters, {}, 'trigger');
 		for (let i = 0; i < 3; i++) sim.store.insert('Contacts', { lastname: `Polled${i}`, account_id: account.id }, { modifiedtime: sim.clock.now() + 2 });
-		sim.clock.advance(5);
+		// until their second is settled (the delay, and the read's own second)
+		sim.clock.advance(2 + SETTLE_SECONDS + 1);
 		sim.clearLog();
 		const second = await admin.poll(parameters, first.staticData, 'trigger');
 		const polled = (second.items ?? []).filter((item) => String(item.json.lastname).startsWith('Polled'));

@@ -134,13 +134,11 @@ describe('Get Many (query)', () => {
 	test('10,000 records: Return All makes 101 requests and returns each record once', async () => {
 		for (let i = 0; i < 10_000; i++) sim.store.insert('Leads', { lastname: `Lead${i}`, company: 'Bulk' });
 		sim.clearLog();
-		const started = Date.now();
 		const r = await getMany('Leads', { returnAll: true, filters: { conditions: [condition('company', 'equal', 'Bulk')] }, options: { fields: ['lastname'] } });
 		expect(r.error).toBeUndefined();
 		expect(r.items).toHaveLength(10_000);
 		expect(new Set(r.items.map((i) => i.json.id)).size).toBe(10_000);
 		expect(queries()).toHaveLength(101);
-		expect(Date.now() - started).toBeLessThan(60_000);
 	}, 120_000);
 });
 

@@ -3,6 +3,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { assertNoSecrets, createHarness, secretsOf } from './harness';
 import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
+import { SETTLE_SECONDS } from '../nodes/Vtiger/trigger/poll';
 
 type Harness = ReturnType<typeof createHarness>;
 const DAY = 86400;
@@ -24,6 +25,8 @@ describe('Vtiger Trigger modes and options', () => {
 		await sim.stop();
 	});
 
+	/** Vtiger's clock moves on until the changes are settled: a poll emits them now (trigger.burst.test.ts). */
+	const settle = () => sim.clock.advance(SETTLE_SECONDS + 1);
 	const params = (extra: INodeParameters = {}): INodeParameters => ({
 		module: 'Contacts',
 		events: ['created', 'updated', 'deleted'],
@@ -79,6 +82,7 @@ describe('Vtiger Trigger modes and options', () => {
 		expect(fromNow.items).toBeNull();
 		sim.clock.advance(3);
 		const fresh = sim.store.insert('Contacts', { lastname: 'Fresh' });
+		settle();
 		expect(keys((await h.poll(params(), fromNow.staticData, 'trigger')).items)).toEqual([
 			`created:${String(fresh.id)}`,
 		]);
@@ -97,6 +101,7 @@ describe('Vtiger Trigger modes and options', () => {
 		const a = sim.store.insert('Contacts', { lastname: 'A' });
 		sim.clock.advance(2);
 		sim.store.touch(String(a.id)); // created then updated before the poll: once, as created
+		settle();
 		const first = await h.poll(onlyCreated, memory, 'trigger');
 		expect(keys(first.items)).toEqual([`created:${String(a.id)}`]);
 		const saved = first.staticData;
@@ -110,6 +115,7 @@ describe('Vtiger Trigger modes and options', () => {
 
 		sim.clock.advance(2);
 		const b = sim.store.insert('Contacts', { lastname: 'B' });
+		settle();
 		// restart: n8n reloads what it saved with the last execution
 		const afterRestart = await h.poll(onlyCreated, saved, 'trigger');
 		expect(keys(afterRestart.items)).toEqual([`created:${String(b.id)}`]);
@@ -123,6 +129,7 @@ describe('Vtiger Trigger modes and options', () => {
 		const changed = sim.store.insert('Contacts', { lastname: 'Changed' });
 		sim.clock.advance(1);
 		sim.store.touch(String(changed.id));
+		settle();
 		const result = await h.poll(onlyUpdated, memory, 'trigger');
 		expect(keys(result.items)).toEqual([`updated:${String(changed.id)}`]);
 		expect(keys(result.items)).not.toContain(`updated:${String(untouched.id)}`);
@@ -133,6 +140,7 @@ describe('Vtiger Trigger modes and options', () => {
 		sim.clock.advance(2);
 		const mine = sim.store.insert('Contacts', { lastname: 'Mine' });
 		const team = sim.store.insert('Contacts', { lastname: 'Team' }, { ownerId: '20x3' });
+		settle();
 		const viaSync = await h.poll(params(), memory, 'trigger');
 		expect(keys(viaSync.items)).toEqual([`created:${String(mine.id)}`]);
 		const viaQuery = await h.poll(params({ options: { source: 'query' } }), memory, 'trigger');

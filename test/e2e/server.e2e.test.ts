@@ -72,7 +72,7 @@ describe(`the packed package inside a started n8n ${n8nVersion()}`, () => {
 			.filter((name) => name.startsWith('n8n-nodes-vtigercrm.'))
 			.sort();
 		// usableAsTool: n8n derives the AI-agent tool variant of the action node
-		expect([...new Set(ours)]).toEqual([VTIGER_NODE, `${VTIGER_NODE}Tool`, VTIGER_TRIGGER]);
+		expect([...new Set(ours)]).toEqual([VTIGER_NODE, `${VTIGER_NODE}InstantTrigger`, `${VTIGER_NODE}Tool`, VTIGER_TRIGGER]);
 		expect(nodes.find((n) => n.name === VTIGER_TRIGGER)?.polling).toBe(true);
 		for (const name of [VTIGER_NODE, VTIGER_TRIGGER]) {
 			expect(nodes.find((n) => n.name === name)?.credentials?.map((c) => c.name)).toEqual([CREDENTIAL_TYPE]);

@@ -11,8 +11,10 @@ import { Container } from '@n8n/di';
 import {
 	DirectoryLoader,
 	ExecutionLifecycleHooks,
+	HookContext,
 	LoadOptionsContext,
 	PollContext,
+	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import {
@@ -42,6 +44,7 @@ import type {
 	INodeTypes,
 	IRequestOptionsSimplified,
 	IRun,
+	IWebhookData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 	NodeConnectionType,
@@ -104,6 +107,12 @@ const builtinNodes: Record<string, NodeFactory> = {
 			VtigerTrigger: new () => INodeType;
 		};
 		return new mod.VtigerTrigger();
+	},
+	vtigerInstantTrigger: () => {
+		const mod = require('../../nodes/Vtiger/VtigerInstantTrigger.node') as {
+			VtigerInstantTrigger: new () => INodeType;
+		};
+		return new mod.VtigerInstantTrigger();
 	},
 	fixtureDeclarative: () => new FixtureDeclarative(),
 	fixtureProgrammatic: () => new FixtureProgrammatic(),
@@ -416,6 +425,39 @@ export interface PollResult {
 	staticData: IDataObject;
 }
 
+/** Where a webhook trigger is registered: its production URL (an active workflow) or the editor's test URL. */
+export interface WebhookTarget {
+	/** the test URL (webhook-test/…), as "Listen for test event" registers it; default: production */
+	test?: boolean;
+	type?: string;
+	timezone?: string;
+	/** n8n's base URL (default http://127.0.0.1:5678): webhook URLs are <base>/webhook/… and <base>/webhook-test/… */
+	baseUrl?: string;
+}
+
+export interface HookResult {
+	result: boolean;
+	staticData: IDataObject;
+	/** the URL n8n gave the node for this registration */
+	url: string;
+}
+
+export interface WebhookRequest {
+	headers?: Record<string, string>;
+	/** the raw body as it came over the wire (n8n keeps it as req.rawBody and parses JSON into req.body) */
+	body: Buffer | string;
+}
+
+export interface WebhookResult {
+	/** the HTTP status the caller got */
+	status: number;
+	/** what the caller got back (the node's own answer, or n8n's default "Workflow was started") */
+	body: unknown;
+	/** the items an execution would start with; undefined when no execution starts */
+	items: INodeExecutionData[] | undefined;
+	staticData: IDataObject;
+}
+
 export interface Harness {
 	store: CredentialStore;
 	logs: string[];
@@ -437,6 +479,15 @@ export interface Harness {
 		options?: { type?: string; timezone?: string },
 	): Promise<PollResult>;
 	testCredential(data?: ICredentialDataDecryptedObject): Promise<{ status: 'OK' | 'Error'; message: string }>;
+	/** One of a webhook node's webhookMethods.default (checkExists, create, delete) as n8n's activation calls it. */
+	hook(
+		method: 'checkExists' | 'create' | 'delete',
+		parameters: INodeParameters,
+		staticData?: IDataObject,
+		target?: WebhookTarget,
+	): Promise<HookResult>;
+	/** A request to a webhook node's URL, as n8n's webhook server hands it to the node's webhook(). */
+	webhook(parameters: INodeParameters, staticData: IDataObject, request: WebhookRequest, target?: WebhookTarget): Promise<WebhookResult>;
 }
 
 function toItems(items: Array<IDataObject | INodeExecutionData> | undefined): INodeExecutionData[] {
@@ -574,11 +625,115 @@ export function createHarness(options: HarnessOptions): Harness {
 		return new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	}
 
+	// one node id for the harness's webhook node: n8n keeps it across activations and requests
+	const webhookNodeId = randomUUID();
+	const webhookSetup = (parameters: INodeParameters, staticData: IDataObject, target: WebhookTarget) => {
+		const type = target.type ?? 'vtigerInstantTrigger';
+		const nodeType = nodeTypes.getByName(type);
+		const node = makeNode(type, parameters, { id: webhookNodeId, name: 'Vtiger Instant Trigger', webhookId: webhookNodeId });
+		const workflow = makeWorkflow(node, JSON.parse(JSON.stringify(staticData)) as IDataObject, target.timezone);
+		const description = nodeType.description.webhooks?.find((webhook) => webhook.name === 'default');
+		if (!description) throw new Error(`Node type "${type}" has no default webhook`);
+		const base = target.baseUrl?.replace(/\/$/, '');
+		const additionalData = baseAdditionalData(
+			credentialsHelper,
+			base ? { webhookBaseUrl: `${base}/webhook`, webhookTestBaseUrl: `${base}/webhook-test` } : {},
+		);
+		const webhookData: IWebhookData = {
+			httpMethod: 'POST',
+			node: node.name,
+			path: String(description.path),
+			webhookDescription: description,
+			workflowId: String(workflow.id),
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: webhookNodeId,
+			isTest: target.test === true,
+		};
+		const readStatic = () =>
+			JSON.parse(JSON.stringify(workflow.getStaticData('node', workflow.getNode(node.name) as INode))) as IDataObject;
+		return { nodeType, node: workflow.getNode(node.name) as INode, workflow, additionalData, webhookData, readStatic };
+	};
+
 	return {
 		store,
 		logs: logLines,
 		nodeTypes,
 		runNode,
+		async hook(method, parameters, staticData = {}, target = {}) {
+			const { nodeType, node, workflow, additionalData, webhookData, readStatic } = webhookSetup(parameters, staticData, target);
+			const fn = nodeType.webhookMethods?.default?.[method];
+			if (!fn) throw new Error(`No webhookMethods.default.${method}`);
+			// the CLI: test webhooks run their hooks in mode and activation 'manual', activation in mode 'trigger'
+			const context = new HookContext(
+				workflow,
+				node,
+				additionalData,
+				target.test ? 'manual' : 'trigger',
+				target.test ? 'manual' : 'activate',
+				webhookData,
+			);
+			const result = await fn.call(context);
+			return { result, staticData: readStatic(), url: String(context.getNodeWebhookUrl('default')) };
+		},
+		async webhook(parameters, staticData, request, target = {}) {
+			const { nodeType, node, workflow, additionalData, webhookData, readStatic } = webhookSetup(parameters, staticData, target);
+			if (!nodeType.webhook) throw new Error('Node type has no webhook()');
+			const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+			let parsed: unknown = {};
+			try {
+				parsed = JSON.parse(raw.toString('utf8'));
+			} catch {
+				parsed = {};
+			}
+			const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+			const answer: { status: number; body: unknown; sent: boolean } = { status: 200, body: undefined, sent: false };
+			const response = {
+				status(code: number) {
+					answer.status = code;
+					return response;
+				},
+				json(body: unknown) {
+					answer.body = body;
+					answer.sent = true;
+					return response;
+				},
+				send(body: unknown) {
+					answer.body = body;
+					answer.sent = true;
+					return response;
+				},
+				end(body?: unknown) {
+					if (body !== undefined) answer.body = body;
+					answer.sent = true;
+					return response;
+				},
+				setHeader() {
+					return response;
+				},
+			};
+			additionalData.httpRequest = { headers, body: parsed, rawBody: raw, params: {}, query: {}, method: 'POST' } as never;
+			additionalData.httpResponse = response as never;
+			const context = new WebhookContext(
+				workflow,
+				node,
+				additionalData,
+				target.test ? 'manual' : 'webhook',
+				webhookData,
+				[],
+				null,
+			);
+			const result = await nodeType.webhook.call(context);
+			if (result.noWebhookResponse) {
+				return { status: answer.status, body: answer.body, items: undefined, staticData: readStatic() };
+			}
+			const items = result.workflowData?.[0];
+			return {
+				status: 200,
+				body: result.webhookResponse ?? (items ? { message: 'Workflow was started' } : undefined),
+				items,
+				staticData: readStatic(),
+			};
+		},
 		async loadOptions(method, parameters = {}, opts = {}) {
 			const { methods } = methodsOf(opts.type ?? 'vtiger');
 			const fn = methods.loadOptions?.[method];

@@ -167,7 +167,7 @@ describeLive('live: module and pickers', () => {
 		expect(relations.map((o) => String(o.value))).toEqual(expect.arrayContaining([expect.stringMatching(/^Contacts/)]));
 		const currencies = await h.loadOptions('getCurrencies', { resource: 'record', operation: 'create', module: 'Quotes' });
 		expect(currencies.length).toBeGreaterThan(0);
-		const products = await h.loadOptions('getProductsAndServices', { resource: 'record', operation: 'create', module: 'Quotes' });
-		expect(Array.isArray(products)).toBe(true);
+		const products = await h.listSearch('searchProductsAndServices', '', undefined, { resource: 'record', operation: 'create', module: 'Quotes' });
+		expect(products.results.every((item) => / \((Product|Service)\)$/.test(item.name))).toBe(true);
 	});
 });

@@ -19,14 +19,19 @@ export interface WebUiLine {
 	listPrice: number;
 }
 
-/** Creates the record with one product line and group tax; its crmid. `fields` are the form's (references as crmids). */
-export async function createInventoryInWebUi(login: WebUiLogin, module: string, fields: Record<string, string>, line: WebUiLine): Promise<string> {
+/**
+ * Saves a record through the module's edit form (record '' = new; a crmid = that record's edit form), as a user's
+ * browser posts it: the form's fields as given (inventory: totalProductCount, hdnProductId1, qty1, listPrice1,
+ * discount_type1, tax1_group_percentage or tax1_percentage1, charges[1][value], subtotal, pre_tax_total, total…,
+ * the totals being what the form's JavaScript computed). Its crmid.
+ */
+export async function saveInWebUi(login: WebUiLogin, module: string, form: Record<string, string>, record = ''): Promise<string> {
 	const base = login.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
 	let cookie = '';
-	const send = async (path: string, form?: Record<string, string>): Promise<Response> => {
+	const send = async (path: string, body?: Record<string, string>): Promise<Response> => {
 		const response = await fetch(`${base}/${path}`, {
-			method: form ? 'POST' : 'GET',
-			body: form ? new URLSearchParams(form) : undefined,
+			method: body ? 'POST' : 'GET',
+			body: body ? new URLSearchParams(body) : undefined,
 			headers: cookie ? { cookie } : {},
 			redirect: 'manual',
 		});
@@ -36,12 +41,48 @@ export async function createInventoryInWebUi(login: WebUiLogin, module: string, 
 	};
 	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
 	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: login.username, password: login.password });
-	const total = String(line.quantity * line.listPrice);
 	const saved = await send('index.php', {
-		__vtrftk: await token(`index.php?module=${module}&view=Edit`),
+		__vtrftk: await token(`index.php?module=${module}&view=Edit${record ? `&record=${record}` : ''}`),
 		module,
 		action: 'Save',
-		record: '',
+		record,
+		...form,
+	});
+	const crmid = /record=(\d+)/.exec(saved.headers.get('location') ?? '')?.[1];
+	if (!crmid) throw new Error(`the web UI did not save the ${module} record (HTTP ${saved.status})`);
+	return crmid;
+}
+
+/**
+ * Deletes a record through the web UI (its list view's Delete). The lab's webservice cannot delete an inventory record
+ * in individual tax mode: VtigerInventoryOperation::delete removes the lines, then reads the record back and
+ * Inventory_Record_Model::getProducts adds '' to a number for a record without lines (TypeError on PHP 8, HTTP 500:
+ * the record stays, without its lines). inventory-extension.live.test.ts cleans up with it.
+ */
+export async function deleteInWebUi(login: WebUiLogin, module: string, record: string): Promise<void> {
+	const base = login.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
+	let cookie = '';
+	const send = async (path: string, body?: Record<string, string>): Promise<Response> => {
+		const response = await fetch(`${base}/${path}`, {
+			method: body ? 'POST' : 'GET',
+			body: body ? new URLSearchParams(body) : undefined,
+			headers: cookie ? { cookie } : {},
+			redirect: 'manual',
+		});
+		const set = response.headers.getSetCookie().map((l) => l.split(';')[0]);
+		if (set.length) cookie = [...new Map([...cookie.split('; '), ...set].filter(Boolean).map((c) => [c.split('=')[0], c])).values()].join('; ');
+		return response;
+	};
+	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
+	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: login.username, password: login.password });
+	const deleted = await send('index.php', { __vtrftk: await token(`index.php?module=${module}&view=List`), module, action: 'Delete', record });
+	if (deleted.status !== 302) throw new Error(`the web UI did not delete ${module} ${record} (HTTP ${deleted.status})`);
+}
+
+/** Creates the record with one product line and group tax; its crmid. `fields` are the form's (references as crmids). */
+export async function createInventoryInWebUi(login: WebUiLogin, module: string, fields: Record<string, string>, line: WebUiLine): Promise<string> {
+	const total = String(line.quantity * line.listPrice);
+	return await saveInWebUi(login, module, {
 		...fields,
 		taxtype: 'group',
 		currency_id: '1',
@@ -59,7 +100,4 @@ export async function createInventoryInWebUi(login: WebUiLogin, module: string, 
 		shipping_handling_charge: '0',
 		adjustment: '0',
 	});
-	const record = /record=(\d+)/.exec(saved.headers.get('location') ?? '')?.[1];
-	if (!record) throw new Error(`the web UI did not save the ${module} record (HTTP ${saved.status})`);
-	return record;
 }

@@ -1,5 +1,7 @@
 /**
  * npm run simulator -- --port 8099 [--profile stock-8.3-php8] [--seed] [--idle 1440] [--extensions]
+ * --extensions also installs the n8n Connector extension (connector.ts: n8n_subscribe … and signed webhook
+ * deliveries after every write, to 127.0.0.1/localhost URLs, which the administrator's allow-list admits).
  * --extensions registers the seed article's extension operation `gettranslation` (totranslate, a JSON list of
  * labels; language, e.g. ru_ru; module), for trying the Custom Operation: as GET, like the lab registers it
  * (operation 39, ../shared/lab README), so its parameters are read from the query string only.
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
 		sessionIdleSeconds: arg('idle') ? Number(arg('idle')) : undefined,
 	});
 	if (process.argv.includes('--extensions')) {
+		sim.installConnector();
 		sim.registerOperation('gettranslation', 'GET', (params) => {
 			// the lab's GetTranslation.php: no (or undecodable) totranslate is an empty list, a scalar a list of one
 			let list: unknown = null;

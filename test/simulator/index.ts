@@ -5,16 +5,20 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo, Socket } from 'node:net';
 import { SimClock } from './clock';
+import { CONNECTOR_OPERATIONS, N8nConnector } from './connector';
+import type { ConnectorEvent } from './connector';
 import { Crash, PlainText, RESTRICTED, WsError } from './errors';
 import { FIXTURE, registerModuleMeta, unregisterModuleMeta } from './meta';
 import type { ModuleMeta, ModuleRegistration } from './meta';
 import { OpContext, Operations, OPERATIONS, Profile, STOCK_CRASHES, STOCK_RESTRICTED, UploadedFile } from './ops';
 import { seedRecords } from './seed';
-import { RecordStore, SimUser, Values } from './store';
+import { RecordStore, SimRecord, SimUser, Values, wsId } from './store';
 
 export type { Profile } from './ops';
 export type { FieldMeta, ModuleMeta, ModuleRegistration } from './meta';
 export { RecordStore } from './store';
+export { N8nConnector } from './connector';
+export type { ConnectorEvent, Subscription, OutboxEntry, DeliveryAttempt } from './connector';
 
 export interface SimulatorOptions {
 	/** 0 = ephemeral (default); binds 127.0.0.1 only */
@@ -27,6 +31,8 @@ export interface SimulatorOptions {
 	sessionIdleSeconds?: number;
 	/** per request, default 0 */
 	latencyMs?: number;
+	/** the n8n Connector extension is installed (default false): see setExtension */
+	extension?: boolean;
 }
 
 export type FaultKind = 'http500' | 'empty' | 'truncated' | 'phpWarning' | 'plainText' | 'hang';
@@ -38,6 +44,12 @@ export interface FaultKnobs {
 	latencyMs: number;
 	/** right after the next successful getchallenge for `username`, a competing challenge replaces its token */
 	competingChallenge(username: string): void;
+	/**
+	 * Runs `save` once, inside the next sync, between its page query and its `more` query, as a save
+	 * committed at that moment on a busy Vtiger (vtws_sync, include/Webservices/GetUpdates.php): a page
+	 * that found nothing after modifiedTime answers more=true with lastModifiedTime = modifiedTime.
+	 */
+	betweenSyncQueries(save: () => void): void;
 	/** forget pending faults */
 	clear(): void;
 	pending(): number;
@@ -186,6 +198,9 @@ export class Simulator {
 	readonly clock = new SimClock();
 	readonly store: RecordStore;
 	readonly faults: FaultKnobs;
+	/** the n8n Connector extension; its operations exist and writes deliver webhooks only after installConnector() */
+	readonly connector: N8nConnector;
+	private connectorInstalled = false;
 	maxInFlight = 0;
 	sessionIdleSeconds: number;
 	private inFlight = 0;
@@ -215,13 +230,33 @@ export class Simulator {
 			competingChallenge(username: string) {
 				ops.competing.add(username);
 			},
+			betweenSyncQueries(save: () => void) {
+				ops.betweenSyncQueries.push(save);
+			},
 			clear() {
 				queue.length = 0;
 				ops.competing.clear();
+				ops.betweenSyncQueries.length = 0;
 			},
 			pending: () => queue.length,
 		};
+		this.connector = new N8nConnector({
+			now: () => this.clock.now(),
+			users: this.store.users,
+			retrieveAs: (user, rec) => {
+				try {
+					return this.ops.retrieve({ params: { id: wsId(rec) }, user, session: null, files: [], method: 'GET' }) as Record<string, unknown>;
+				} catch {
+					return undefined;
+				}
+			},
+			entityModules: (user) => {
+				const listed = this.ops.listtypes({ params: {}, user, session: null, files: [], method: 'GET' }) as { types?: string[] };
+				return listed.types ?? [];
+			},
+		});
 		if (options.seed) seedRecords(this.ops);
+		if (options.extension) this.setExtension(true);
 		this.server = createServer((req, res) => void this.handle(req, res));
 		this.server.on('connection', (s: Socket) => {
 			this.sockets.add(s);
@@ -250,6 +285,49 @@ export class Simulator {
 		handler: (params: Record<string, string>, user: SimUser) => unknown,
 	): void {
 		this.extensions.set(name.toLowerCase(), { method, handler });
+	}
+
+	/**
+	 * Installs the n8n Connector extension: its webservice operations (subscriptions, settings, and the line-item
+	 * operations n8n_inventory_create / n8n_inventory_revise), and a webhook delivery after every
+	 * create, update, revise and delete made through webservice.php (restores: `recordEvent`). `allowedHosts` is
+	 * the administrator's allow-list of internal destinations (default: 127.0.0.1 and localhost, where tests run
+	 * n8n; public hosts are always allowed), also set by the n8n_settings operation.
+	 */
+	installConnector(options: { allowedHosts?: string[]; allowNonAdmins?: boolean } = {}): N8nConnector {
+		const connector = this.connector;
+		connector.allowedHosts = options.allowedHosts ?? ['127.0.0.1', 'localhost'];
+		connector.allowNonAdmins = options.allowNonAdmins ?? false;
+		if (!this.connectorInstalled) {
+			this.registerOperation('n8n_info', 'GET', (_params, user) => connector.info(user));
+			this.registerOperation('n8n_subscribe', 'POST', (params, user) => connector.subscribe(params, user));
+			this.registerOperation('n8n_unsubscribe', 'POST', (params, user) => connector.unsubscribe(params, user));
+			this.registerOperation('n8n_subscription', 'GET', (params, user) => connector.subscription(params, user));
+			this.registerOperation('n8n_settings', 'POST', (params, user) => connector.settings(params, user));
+			this.registerOperation('n8n_inventory_create', 'POST', (params, user) => this.ops.n8nInventoryCreate(user, params));
+			this.registerOperation('n8n_inventory_revise', 'POST', (params, user) => this.ops.n8nInventoryRevise(user, params, null));
+			this.connectorInstalled = true;
+		}
+		return connector;
+	}
+
+	/** Uninstalls the extension: its operations become unknown (HTTP 500, empty body) and nothing is delivered. */
+	uninstallConnector(): void {
+		for (const name of CONNECTOR_OPERATIONS) this.extensions.delete(name);
+		this.connectorInstalled = false;
+	}
+
+	/** An event for the extension as its handler records it (e.g. `restored`, which no webservice operation makes). */
+	recordEvent(event: ConnectorEvent, id: string): void {
+		const rec = this.store.getRecord(id);
+		if (!rec) throw new Error(`no record ${id}`);
+		if (this.connectorInstalled) this.connector.record(event, rec, wsId(rec));
+	}
+
+	/** Installs (true) or removes (false) the n8n Connector extension, as Module Management would. */
+	setExtension(installed: boolean): void {
+		if (installed) this.installConnector();
+		else this.uninstallConnector();
 	}
 
 	/**
@@ -390,6 +468,25 @@ export class Simulator {
 		this.send(res, reply);
 	}
 
+	/** The extension's event handler: after the save, never inside it (delivery runs after the answer is sent). */
+	private afterWrite(opName: string, result: unknown, deleted: SimRecord | undefined): void {
+		let event: ConnectorEvent | undefined;
+		let rec: SimRecord | undefined;
+		if (opName === 'create' || opName === 'update' || opName === 'revise') {
+			const id = String((result as { id?: unknown } | null)?.id ?? '');
+			// a Calendar create stored as an Event answers a 9x id (activity.ts): the crmid finds the record
+			rec = id ? this.store.byCrmid.get(Number(id.split('x')[1])) : undefined;
+			event = opName === 'create' ? 'created' : 'updated';
+		} else if (opName === 'delete') {
+			rec = deleted;
+			event = 'deleted';
+		}
+		if (!event || !rec || rec.module === 'Users') return;
+		const target = rec;
+		const kind = event;
+		setImmediate(() => this.connector.record(kind, target, wsId(target)));
+	}
+
 	private send(res: ServerResponse, reply: Reply): void {
 		this.inFlight--;
 		res.writeHead(reply.status, { 'Content-Type': reply.contentType, 'Content-Length': Buffer.byteLength(reply.body) });
@@ -446,7 +543,9 @@ export class Simulator {
 			if (extension) return json({ success: true, result: extension.handler(ctx.params, ctx.user as SimUser) });
 			const handler = (this.ops as unknown as Record<string, (c: OpContext) => unknown>)[opName];
 			if (typeof handler !== 'function') return EMPTY_500;
+			const deleting = opName === 'delete' ? this.store.byCrmid.get(Number((ctx.params.id ?? '').split('x')[1])) : undefined;
 			const result = handler.call(this.ops, ctx);
+			if (this.connectorInstalled) this.afterWrite(opName, result, deleting);
 			return json({ success: true, result });
 		} catch (e) {
 			if (e instanceof WsError) return json({ success: false, error: { message: e.message, code: e.code } });

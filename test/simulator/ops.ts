@@ -94,6 +94,8 @@ export const OPERATIONS: Record<string, { method: 'GET' | 'POST'; prelogin: bool
 
 const LINE_LEVEL = new Set(['productid', 'quantity', 'listprice', 'comment', 'discount_amount', 'discount_percent', 'tax1', 'tax2', 'tax3', 'image', 'purchase_cost', 'margin']);
 const VERSION = { version: '0.22', vtigerVersion: '8.3.0' };
+/** Header values an inventory record's totals are computed from. */
+const TOTALS_INPUTS = ['hdnTaxType', 'hdnDiscountPercent', 'hdnDiscountAmount', 'txtAdjustment', 'hdnS_H_Amount'];
 const STRINGISH = new Set(['string', 'text', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'textarea']);
 
 /** Vtiger 8 encodes values that look like script injection; plain HTML survives (08_transport_params #16-#22). */
@@ -117,6 +119,8 @@ export class Operations {
 	readonly tokens = new Map<string, { token: string; expireTime: number }>();
 	readonly sessions = new Map<string, Session>();
 	readonly competing = new Set<string>();
+	/** faults.betweenSyncQueries: saves that commit between a sync's page query and its `more` query */
+	readonly betweenSyncQueries: Array<() => void> = [];
 	private rowCache = new Map<string, { version: number; rows: VtqlRow[] }>();
 
 	constructor(
@@ -552,7 +556,8 @@ export class Operations {
 		}
 	}
 
-	private lineItems(raw: unknown): LineItem[] {
+	/** `user`: the extension reads each product as the user (vtws_retrieve), Vtiger's own LineItems do not. */
+	private lineItems(raw: unknown, user?: SimUser): LineItem[] {
 		if (!Array.isArray(raw) || raw.length === 0) throw new WsError('MANDATORY_FIELDS_MISSING', 'Mandatory Fields Missing..');
 		return raw.map((line: Record<string, unknown>, i) => {
 			const productid = toStr(line?.productid).trim();
@@ -561,6 +566,7 @@ export class Operations {
 			const rec = this.store.byCrmid.get(Number(parts[1]));
 			if (!target || !['Products', 'Services'].includes(target.name)) throw invalidId();
 			if (!rec || rec.deleted || rec.module !== target.name) throw denied();
+			if (user && !this.entityVisible(user, target.name)) throw denied();
 			const qty = toStr(line.quantity);
 			if (qty === '') throw mandatory('quantity');
 			const price = line.listprice !== undefined ? Number(toStr(line.listprice)) : Number(rec.values.unit_price ?? 0);
@@ -704,7 +710,7 @@ export class Operations {
 		rec.extra = { imageattachmentids: `${MODULES[rec.module].idPrefix}x${crmid}` };
 	}
 
-	private write(ctx: OpContext, partial: boolean): unknown {
+	private write(ctx: OpContext, partial: boolean, extension = false): unknown {
 		const element = this.parseElement(ctx.params.element);
 		if (element.id === undefined || toStr(element.id) === '') throw invalidId();
 		const user = ctx.user as SimUser;
@@ -721,7 +727,7 @@ export class Operations {
 		// 8.3.0 on PHP 8 (both lab servers; salesplatform keeps PHP 7's leniency): sanitizeShippingTaxes computes
 		// hdnSubTotal - hdnDiscountAmount, a TypeError for a non-numeric string such as the '' a retrieve returns
 		const discount = element.hdnDiscountAmount;
-		if (inventory && this.php8 && typeof discount === 'string' && !/^\s*-?[\d.]+\s*$/.test(discount) && !Number(toStr(element.hdnDiscountPercent))) {
+		if (inventory && this.php8 && !extension && typeof discount === 'string' && !/^\s*-?[\d.]+\s*$/.test(discount) && !Number(toStr(element.hdnDiscountPercent))) {
 			throw new Crash();
 		}
 		if (!partial) this.checkMandatory(meta, (f) => toStr(element[f.name]) !== '');
@@ -734,12 +740,14 @@ export class Operations {
 		delete echo.duration_hours;
 		delete echo.duration_minutes;
 		let lines: LineItem[] | undefined;
-		if (INVENTORY_MODULES.has(rec.module) && element.LineItems !== undefined) lines = this.lineItems(element.LineItems);
+		if (INVENTORY_MODULES.has(rec.module) && element.LineItems !== undefined) lines = this.lineItems(element.LineItems, extension ? user : undefined);
+		// the extension writes the current lines again when only their totals' inputs change
+		if (extension && !lines && TOTALS_INPUTS.some((name) => element[name] !== undefined)) lines = rec.lineItems;
 		rec.values = values;
 		if (values.assigned_user_id) rec.ownerId = values.assigned_user_id;
 		if ('modifiedby' in values) values.modifiedby = user.id;
 		if (lines) rec.lineItems = lines;
-		if (lines && this.php8) {
+		if (lines && this.php8 && !extension) {
 			// 8.3.0 on PHP 8 (lab, both servers, revise and update): the header and the new lines are written, then
 			// updateInventoryProductRel dies in VTEntityDelta::hasChanged (array_key_exists on null) before
 			// updateParent: HTTP 500, totals 0 and the tax mode blank
@@ -761,6 +769,34 @@ export class Operations {
 
 	update(ctx: OpContext): unknown {
 		return this.write(ctx, false);
+	}
+
+	/**
+	 * The n8n Connector extension's n8n_inventory_create (vtiger-extension/modules/N8nConnector/api/Inventory.php):
+	 * Vtiger's inventory create without 8.3.0's failures; each product read as the user; the answer is the record
+	 * as retrieve gives it, with LineItems. Totals as computeTotals (the salesplatform profile's).
+	 */
+	n8nInventoryCreate(user: SimUser, params: Record<string, string>): unknown {
+		const module = params.elementType ?? '';
+		if (!INVENTORY_MODULES.has(module)) {
+			throw new WsError('N8N_INVALID_MODULE', `${module} has no line items; n8n_inventory_create takes Quotes, Invoice, SalesOrder, PurchaseOrder`);
+		}
+		const element = this.parseElement(params.element);
+		this.lineItems(element.LineItems, user);
+		const { rec } = this.createRecord(user, module, element, false);
+		return this.recordOut(rec);
+	}
+
+	/** n8n_inventory_revise: revise with LineItems replacing every line and the totals recomputed. */
+	n8nInventoryRevise(user: SimUser, params: Record<string, string>, session: OpContext['session']): unknown {
+		const element = this.parseElement(params.element);
+		const { meta } = this.idParts(toStr(element.id));
+		if (!INVENTORY_MODULES.has(meta.name)) {
+			throw new WsError('N8N_INVALID_MODULE', `${meta.name} has no line items; n8n_inventory_revise takes records of Quotes, Invoice, SalesOrder, PurchaseOrder`);
+		}
+		const ctx: OpContext = { params, user, session, files: [], method: 'POST' };
+		this.write(ctx, true, true);
+		return this.recordOut(this.entity(ctx, toStr(element.id)));
 	}
 
 	revise(ctx: OpContext): unknown {
@@ -788,20 +824,27 @@ export class Operations {
 		// Users is in sync's $ignoreModules: the raw parameter comes back, a string (06_sync_patched_8081 #15)
 		if (module === 'Users') return { updated: [], deleted: [], lastModifiedTime: mt, more: false };
 		const user = ctx.user as SimUser;
-		const candidates: SimRecord[] = [];
-		for (const rec of this.store.records(module)) if (rec.ownerId === user.id && rec.mtime > since) candidates.push(rec);
-		if (!candidates.length) return empty;
+		const changedAfter = (time: number) => {
+			const found: SimRecord[] = [];
+			for (const rec of this.store.records(module)) if (rec.ownerId === user.id && rec.mtime > time) found.push(rec);
+			return found;
+		};
+		const candidates = changedAfter(since);
 		candidates.sort((a, b) => a.mtime - b.mtime || a.crmid - b.crmid);
 		// the first 100 changes fix the page's upper bound; every change up to that second is returned
-		const max = candidates[Math.min(100, candidates.length) - 1].mtime;
+		const max = candidates.length ? candidates[Math.min(100, candidates.length) - 1].mtime : since;
 		const page = candidates.filter((r) => r.mtime <= max);
+		this.betweenSyncQueries.shift()?.();
+		// `more` is a query of its own, after the page's (include/Webservices/GetUpdates.php)
+		const more = changedAfter(max).length > 0;
+		if (!page.length && !more) return empty;
 		// a converted lead leaves sync as a deletion (lab, 8081: created, converted, then sync of Leads
 		// answered updated [] and deleted ["10x255"]; retrieve still finds it)
 		const gone = (r: SimRecord) => r.deleted || (r.module === 'Leads' && r.converted === true);
 		return {
 			updated: page.filter((r) => !gone(r)).map((r) => this.store.output(r, { label: false, listForm: true })),
 			deleted: page.filter(gone).map((r) => wsId(r)),
-			more: candidates.length > page.length,
+			more,
 			lastModifiedTime: max,
 		};
 	}

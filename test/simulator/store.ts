@@ -59,6 +59,14 @@ export interface InsertOptions {
 	createdtime?: number;
 	modifiedBy?: string;
 	source?: string;
+	/**
+	 * The record is read in the middle of its save: Vtiger stamps modifiedtime when a save begins and its
+	 * rows are readable before the save ends (after-save handlers, related tables). Until `finishSave(id)`
+	 * every field not given (nor set by the save itself) reads null; then it holds its stored default
+	 * ('' or '0'), modifiedtime unchanged (lab: the trigger's `created` items carried `starred`, `portal`,
+	 * `homephone` … null, the same record read a moment later '' and '0').
+	 */
+	midSave?: boolean;
 }
 
 export function wsId(rec: SimRecord): string {
@@ -78,6 +86,8 @@ export class RecordStore {
 	private numbers = new Map<string, number>();
 	/** bumped on every write; caches of query rows key on it */
 	version = 0;
+	/** records inserted midSave: the values their save has yet to write */
+	private unfinished = new Map<number, Values>();
 
 	constructor(private clock: SimClock) {
 		for (const [id, rec] of Object.entries(FIXTURE.fixed)) if (!id.startsWith('19x')) this.fixed.set(id, rec);
@@ -135,6 +145,17 @@ export class RecordStore {
 		if ('modifiedby' in values) values.modifiedby = opts.modifiedBy ?? (ownerId.startsWith('19x') ? ownerId : '19x1');
 		if ('source' in values && !fields.source) values.source = opts.source ?? 'WEBSERVICE';
 		const rec: SimRecord = { crmid: this.newCrmid(), module, values, deleted: false, mtime, ownerId };
+		if (opts.midSave) {
+			const given = new Set([...Object.keys(fields), 'assigned_user_id', 'createdtime', 'modifiedtime', 'modifiedby', 'source']);
+			if (an) given.add(an.field);
+			const rest: Values = {};
+			for (const [k, v] of Object.entries(values)) {
+				if (given.has(k) || v === null) continue;
+				rest[k] = v;
+				values[k] = null;
+			}
+			this.unfinished.set(rec.crmid, rest);
+		}
 		if (INVENTORY_MODULES.has(module)) rec.lineItems = [];
 		let m = this.byModule.get(module);
 		if (!m) this.byModule.set(module, (m = new Map()));
@@ -142,6 +163,22 @@ export class RecordStore {
 		this.byCrmid.set(rec.crmid, rec);
 		this.version++;
 		return rec;
+	}
+
+	/** Ends the save of a record inserted midSave: its remaining fields are written, modifiedtime stays. */
+	finishSave(id: string | number): void {
+		const rec = this.resolve(id);
+		if (!rec) throw new Error(`no record ${id}`);
+		const rest = this.unfinished.get(rec.crmid);
+		if (!rest) return;
+		this.unfinished.delete(rec.crmid);
+		Object.assign(rec.values, rest);
+		this.version++;
+	}
+
+	/** Ids of the records whose save has not finished (inserted midSave). */
+	unfinishedSaves(): number[] {
+		return [...this.unfinished.keys()];
 	}
 
 	/** Parses '12x3' (or a record) to the live record, or undefined. */

@@ -1,7 +1,8 @@
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { vtigerApiRequest } from '../shared/transport';
 import { VTQL_PAGE_SIZE, withLimit } from '../shared/vtql';
+import { searchModuleRecords } from './recordSearch';
 
 /** Every row of a statement, 100 a page (Vtiger's cap, 04_query.jsonl), up to `max`. */
 async function allRows(ctx: ILoadOptionsFunctions, statement: string, max: number): Promise<IDataObject[]> {
@@ -17,30 +18,37 @@ async function allRows(ctx: ILoadOptionsFunctions, statement: string, max: numbe
 
 const MAX_CATALOG = 2000;
 
-/** Products and services for line items: "Name (Product)" / "Name (Service)", value the record ID. */
-export async function getProductsAndServices(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const options: INodePropertyOptions[] = [];
-	for (const [module, field, kind] of [
-		['Products', 'productname', 'Product'],
-		['Services', 'servicename', 'Service'],
-	] as const) {
-		let rows: IDataObject[];
+const CATALOGUE = [
+	{ module: 'Products', kind: 'Product' },
+	{ module: 'Services', kind: 'Service' },
+] as const;
+
+/**
+ * Line Items › Product or Service: products, then services, by name (100 a page, searchable), "Name (Product)" /
+ * "Name (Service)", value the record ID. A catalogue can hold thousands, so it is searched, not loaded.
+ * The page token is "<index in CATALOGUE>:<offset>".
+ */
+export async function searchProductsAndServices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const [startModule, startOffset] = (paginationToken ?? '0:0').split(':').map((part) => Number(part) || 0);
+	const results: INodeListSearchItems[] = [];
+	for (let index = startModule; index < CATALOGUE.length; index++) {
+		const { module, kind } = CATALOGUE[index];
+		const offset = index === startModule ? startOffset : 0;
+		let page: INodeListSearchResult;
 		try {
-			rows = await allRows(this, `SELECT ${field}, unit_price FROM ${module}`, MAX_CATALOG);
+			page = await searchModuleRecords(this, module, filter, String(offset));
 		} catch {
 			// a CRM without the Services module (or no access to it) still lists its products
 			continue;
 		}
-		for (const row of rows) {
-			const price = Number(row.unit_price);
-			options.push({
-				name: `${String(row[field] ?? row.id)} (${kind})`,
-				value: String(row.id),
-				description: Number.isFinite(price) ? `${kind} ${String(row.id)}, unit price ${price.toFixed(2)}` : `${kind} ${String(row.id)}`,
-			});
-		}
+		results.push(...page.results.map((item) => ({ ...item, name: `${item.name} (${kind})` })));
+		if (page.paginationToken !== undefined) return { results, paginationToken: `${index}:${page.paginationToken}` };
 	}
-	return options.sort((a, b) => a.name.localeCompare(b.name));
+	return { results };
 }
 
 /** The CRM's currencies (`SELECT * FROM Currency`, 04_query.jsonl). */

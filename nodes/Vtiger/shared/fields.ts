@@ -230,6 +230,10 @@ export function toVtigerElement(description: VtigerModuleDescription, values: ID
 	const element: IDataObject = {};
 	const pairs = dateTimePairs(description);
 	const paired = new Set(pairs.flatMap((pair) => [pair.date.name, pair.time.name]));
+	// Vtiger derives the duration from Start and End on every save (Activity::save_module), so a record's own
+	// is not read: Calendar's describe calls duration_hours a time, and a task's is "30" (time.roundTrip.test.ts,
+	// "a Calendar task's own duration")
+	if (pairs.length === 2) DURATION_FIELDS.forEach((name) => paired.add(name));
 	for (const [name, value] of Object.entries(values)) {
 		if (value === undefined || value === null) continue;
 		const field = findField(description, name);

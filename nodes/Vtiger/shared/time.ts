@@ -4,12 +4,22 @@
  * `time_start` "10:00+01:00" written through `create` is stored literally in vtiger_activity); its web UI
  * shows them in each user's zone. `sync` turns its `modifiedTime` epoch into that text in the same zone
  * (06_sync_patched_8081.jsonl: lastModifiedTime 1795502781 is modifiedtime "2026-11-24 06:46:21").
+ *
+ * The rule for every value the nodes read (README, "Date-times"): an offset or `Z` (or a Date, a luxon
+ * DateTime, epoch seconds) is that instant; Vtiger's own text — `2026-01-15 10:00:00` with seconds, or a
+ * date beside a time field's `10:00:00` — is UTC, as Vtiger stores and answers it (so the nodes' own
+ * output is read back as the instant it was); any other text without an offset (`2026-01-15T10:00:00`,
+ * `2026-01-15 10:00`, a time `10:00`) is the wall clock of the workflow's zone.
  */
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?$/;
 const VTIGER_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const VTIGER_TIME = /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
 const VTIGER_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/;
+/** Vtiger's own date-time text (createdtime, modifiedtime): UTC. */
+const STORED_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{1,2}):(\d{2}):(\d{2})$/;
+/** Vtiger's own time of day (time_start, time_end as it answers them, web UI saves included): UTC. */
+const STORED_TIME = /^(\d{1,2}):(\d{2}):(\d{2})$/;
 /** A time of day with an offset, e.g. `10:00+01:00`, `10:00:00Z` or `10:00+0100`. */
 const TIME_WITH_OFFSET = /^(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
@@ -66,10 +76,10 @@ function isLuxonDateTime(value: unknown): value is { toMillis(): number; isValid
 }
 
 /**
- * The instant a user meant by a date-time: a luxon DateTime or Date as it is; epoch seconds or
- * milliseconds; ISO text with an offset or `Z` at that offset; text without one (`2026-01-15 10:00`,
- * `2026-01-15T10:00:00`, `2026-01-15`) as the wall clock of `timeZone` (the workflow's). Undefined when
- * it is none of those.
+ * The instant a date-time value means: a luxon DateTime or Date as it is; epoch seconds or
+ * milliseconds; ISO text with an offset or `Z` at that offset; Vtiger's own `2026-01-15 10:00:00` as
+ * UTC; other text without an offset (`2026-01-15 10:00`, `2026-01-15T10:00:00`, `2026-01-15`) as the
+ * wall clock of `timeZone` (the workflow's). Undefined when it is none of those.
  */
 export function userDateTimeToInstant(value: unknown, timeZone: string): Date | undefined {
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value;
@@ -81,6 +91,7 @@ export function userDateTimeToInstant(value: unknown, timeZone: string): Date | 
 	const text = String(value ?? '').trim();
 	if (text === '') return undefined;
 	if (/^\d+$/.test(text)) return userDateTimeToInstant(Number(text), timeZone);
+	if (STORED_DATE_TIME.test(text)) return vtigerDateTimeToInstant(text);
 	const local = LOCAL_DATE_TIME.exec(text);
 	if (local) {
 		const [, y, mo, d, h = '0', mi = '0', s = '0'] = local;
@@ -163,8 +174,8 @@ export function instantToIso(instant: Date, timeZone: string): string {
 
 /**
  * The instant a date and a separate time of day mean (a Vtiger module that keeps them apart): the
- * time's own offset (`10:00+01:00`), else the wall clock of `timeZone`. Undefined when either is
- * unreadable.
+ * time's own offset (`10:00+01:00`); a time in Vtiger's own form with seconds (`10:00:00`) as UTC;
+ * else (`10:00`) the wall clock of `timeZone`. Undefined when either is unreadable.
  */
 export function userDateAndTimeToInstant(date: string, time: string, timeZone: string): Date | undefined {
 	const day = VTIGER_DATE.exec(date.trim());
@@ -175,6 +186,7 @@ export function userDateAndTimeToInstant(date: string, time: string, timeZone: s
 		const [, h, mi, s = '0', offset] = withOffset;
 		return new Date(Date.UTC(y, mo, d, Number(h), Number(mi), Number(s)) - offsetMinutes(offset) * 60000);
 	}
+	if (STORED_TIME.test(time.trim())) return vtigerDateTimeToInstant(date.trim(), time.trim());
 	const clock = VTIGER_TIME.exec(time.trim());
 	if (!clock) return undefined;
 	return new Date(wallToInstant(Date.UTC(y, mo, d, Number(clock[1]), Number(clock[2]), Number(clock[3] ?? 0)), timeZone));

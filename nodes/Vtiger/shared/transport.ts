@@ -9,6 +9,7 @@ import type {
 	ILoadOptionsFunctions,
 	IPollFunctions,
 	ITriggerFunctions,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 
 import { readRequestSettings } from './concurrency';
@@ -31,7 +32,8 @@ export type VtigerContext =
 	| ILoadOptionsFunctions
 	| IPollFunctions
 	| IHookFunctions
-	| ITriggerFunctions;
+	| ITriggerFunctions
+	| IWebhookFunctions;
 
 export interface VtigerRequestOptions {
 	/** Overrides the method registered for the operation (only for operations Vtiger does not list). */

@@ -6,16 +6,23 @@ import { vtigerDateTimeToEpoch } from '../shared/time';
 
 export type TriggerEvent = 'created' | 'updated' | 'deleted';
 
-/** What one poll read from Vtiger, before de-duplication. */
+export interface WindowDeletion {
+	id: string;
+	/** The end of the sync page that listed it: the deletion happened in that second or before. */
+	until: number;
+}
+
+/** What one poll read from Vtiger (every change from the cursor's second on), before de-duplication. */
 export interface FetchedWindow {
 	/** Records in the order Vtiger returned them; one id may appear twice if it changed while paging. */
 	records: IDataObject[];
-	/** Deleted ids in the order Vtiger returned them. */
-	deleted: string[];
-	/** Vtiger's clock at the end of what was read; undefined when nothing came back. */
-	endCursor: number | undefined;
-	/** The deletions of the page that ends the window (sync only; VTQL cannot see deletions). */
-	lastPageDeleted: string[] | undefined;
+	/** Deleted ids in the order Vtiger returned them (sync only; VTQL cannot see deletions). */
+	deleted: WindowDeletion[];
+	/**
+	 * Every change modified up to this second (epoch) has been read; undefined when the read went to
+	 * the end. A read cut short (sync's `more` race) says how far it got.
+	 */
+	completeThrough: number | undefined;
 }
 
 export interface Change {
@@ -29,97 +36,99 @@ function text(value: unknown): string {
 }
 
 /**
- * Turns a window into the changes to emit and the state for the next poll.
- * The window overlaps the previous one by the cursor's second; records already emitted there
- * (same id, same modifiedtime, same content) and deletions already emitted are dropped. A record
- * emitted there and saved again within that second keeps its modifiedtime: its content tells.
+ * Turns a window into the changes to emit and the state for the next poll. Only records modified up
+ * to `settledThrough` (an epoch second some seconds behind Vtiger's clock, see poll.ts) are emitted:
+ * a save goes on after its rows are readable, so a newer record may be incomplete, or not yet visible
+ * beside others of its second. The rest is read again by the next poll (the cursor stops after the
+ * settled seconds), so each version of a record is emitted once, when it is complete.
  */
 export function computeChanges(
 	previous: TriggerState,
 	window: FetchedWindow,
 	events: readonly TriggerEvent[],
+	settledThrough: number,
 ): { changes: Change[]; next: TriggerState } {
-	// id -> fingerprint emitted at the boundary second ('' = unknown, from an older state: any content)
-	const seenAtBoundary = new Map(
-		previous.boundaryIds.map((id, index) => [id, previous.boundaryFingerprints[index] ?? '']),
-	);
-	const isRepeat = (record: IDataObject): boolean => {
+	const through = Math.min(settledThrough, window.completeThrough ?? settledThrough);
+	const cursor = Math.max(previous.cursor, through + 1);
+
+	// older state: records of the boundary second it emitted (fingerprint '' = any content)
+	const legacyTime = previous.boundaryTime;
+	const legacy = new Map(previous.boundaryIds.map((id, index) => [id, previous.boundaryFingerprints[index] ?? '']));
+	const isLegacyRepeat = (record: IDataObject): boolean => {
 		const id = text(record.id);
-		if (text(record.modifiedtime) !== previous.boundaryTime || !seenAtBoundary.has(id)) return false;
-		const seen = seenAtBoundary.get(id);
+		if (!legacy.has(id) || text(record.modifiedtime) !== legacyTime) return false;
+		const seen = legacy.get(id);
 		return seen === '' || seen === recordFingerprint(record);
 	};
-	const seenDeleted = new Set(previous.deletedIds);
+	const pending = new Set(previous.pendingCreated);
+	const isNew = (record: IDataObject): boolean => {
+		const id = text(record.id);
+		if (pending.has(id)) return true;
+		const created = vtigerDateTimeToEpoch(record.createdtime);
+		return created !== undefined && created >= previous.cursor && !legacy.has(id);
+	};
 
 	const latest = new Map<string, IDataObject>();
-	let maxTime = '';
 	for (const record of window.records) {
 		const id = text(record.id);
 		if (!id) continue;
-		const modified = text(record.modifiedtime);
-		if (modified > maxTime) maxTime = modified;
 		const known = latest.get(id);
-		if (!known || modified >= text(known.modifiedtime)) {
+		if (!known || text(record.modifiedtime) >= text(known.modifiedtime)) {
 			latest.delete(id);
 			latest.set(id, record);
 		}
 	}
-
-	const fresh = [...latest.values()]
-		.filter((record) => !isRepeat(record))
-		.sort((a, b) => (text(a.modifiedtime) < text(b.modifiedtime) ? -1 : text(a.modifiedtime) > text(b.modifiedtime) ? 1 : 0));
+	const deletedNow = new Set(window.deleted.map((deletion) => deletion.id));
 
 	const changes: Change[] = [];
-	for (const record of fresh) {
+	const pendingNext = new Set<string>();
+	const ordered = [...latest.values()].sort((a, b) =>
+		text(a.modifiedtime) < text(b.modifiedtime) ? -1 : text(a.modifiedtime) > text(b.modifiedtime) ? 1 : 0,
+	);
+	for (const record of ordered) {
 		const id = text(record.id);
-		const created = vtigerDateTimeToEpoch(record.createdtime);
-		const isNew =
-			created !== undefined &&
-			(created > previous.cursor || (created === previous.cursor && !seenAtBoundary.has(id)));
+		const modified = vtigerDateTimeToEpoch(record.modifiedtime) ?? previous.cursor;
+		if (modified < previous.cursor) continue;
+		const created = isNew(record);
+		if (modified > through) {
+			// unsettled: read again next poll; remember a creation the cursor is about to pass
+			const createdAt = vtigerDateTimeToEpoch(record.createdtime);
+			if (created && !deletedNow.has(id) && (createdAt === undefined || createdAt < cursor)) pendingNext.add(id);
+			continue;
+		}
+		if (isLegacyRepeat(record)) continue;
 		let event: TriggerEvent | undefined;
-		if (isNew && events.includes('created')) event = 'created';
-		else if (!isNew && events.includes('updated')) event = 'updated';
-		else if (isNew && events.includes('updated') && text(record.modifiedtime) !== text(record.createdtime)) {
+		if (created && events.includes('created')) event = 'created';
+		else if (!created && events.includes('updated')) event = 'updated';
+		else if (created && events.includes('updated') && text(record.modifiedtime) !== text(record.createdtime)) {
 			event = 'updated';
 		}
 		if (event) changes.push({ event, id, record });
 	}
-
-	const deletedInWindow = new Set<string>();
-	for (const id of window.deleted) {
-		if (seenDeleted.has(id) || deletedInWindow.has(id)) continue;
-		deletedInWindow.add(id);
-		if (events.includes('deleted')) changes.push({ event: 'deleted', id });
+	if (window.completeThrough !== undefined) {
+		// a read cut short may not have reached them: keep them for the next poll
+		for (const id of pending) if (!latest.has(id) && !deletedNow.has(id)) pendingNext.add(id);
 	}
 
-	if (window.records.length === 0 && window.deleted.length === 0) {
-		return { changes, next: previous };
+	const emittedDeletions = new Map<string, number>();
+	previous.deletedIds.forEach((id, index) => emittedDeletions.set(id, previous.deletedUntil[index] ?? previous.cursor));
+	for (const { id, until } of window.deleted) {
+		const known = emittedDeletions.get(id);
+		if (known === undefined && events.includes('deleted')) changes.push({ event: 'deleted', id });
+		emittedDeletions.set(id, Math.max(known ?? until, until));
 	}
+	const keptDeletions = [...emittedDeletions].filter(([, until]) => until >= cursor);
 
-	const endCursor = Math.max(previous.cursor, window.endCursor ?? previous.cursor);
-	const moved = endCursor !== previous.cursor;
+	const legacyKept = cursor === previous.cursor && legacyTime !== '';
 	const next: TriggerState = {
 		module: previous.module,
-		cursor: endCursor,
-		boundaryTime: previous.boundaryTime,
-		boundaryIds: previous.boundaryIds,
-		boundaryFingerprints: previous.boundaryFingerprints,
-		deletedIds: previous.deletedIds,
+		cursor,
+		pendingCreated: [...pendingNext],
+		deletedIds: keptDeletions.map(([id]) => id),
+		deletedUntil: keptDeletions.map(([, until]) => until),
+		boundaryTime: legacyKept ? previous.boundaryTime : '',
+		boundaryIds: legacyKept ? previous.boundaryIds : [],
+		boundaryFingerprints: legacyKept ? previous.boundaryFingerprints : [],
 	};
-	if (maxTime) {
-		next.boundaryTime = maxTime;
-		const boundary = [...latest.values()].filter((record) => text(record.modifiedtime) === maxTime);
-		next.boundaryIds = boundary.map((record) => text(record.id));
-		next.boundaryFingerprints = boundary.map((record) => recordFingerprint(record));
-	} else if (moved) {
-		next.boundaryTime = '';
-		next.boundaryIds = [];
-		next.boundaryFingerprints = [];
-	}
-	if (window.lastPageDeleted !== undefined) {
-		next.deletedIds = [...new Set(window.lastPageDeleted)];
-	} else if (moved) {
-		next.deletedIds = [];
-	}
 	return { changes, next };
 }

@@ -5,6 +5,13 @@ import { recordOutputOptions } from '../shared/output';
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
+			'This trigger polls Vtiger on a schedule. With the n8n Connector extension installed in Vtiger, the "Vtiger Instant Trigger" node starts the workflow seconds after each change instead (see the README).',
+		name: 'instantNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName:
 			'Vtiger\'s "sync" only reports records owned by the credential\'s user: records assigned to a group are not seen (choose "Query" under Detect Changes With to see them). On stock Vtiger 8.3.0 with PHP 8, "sync" crashes (HTTP 500) and the trigger falls back to queries on the modification time: created and updated records are still caught, but deletions cannot be seen that way.',
 		name: 'notice',
 		type: 'notice',

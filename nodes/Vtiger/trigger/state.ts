@@ -2,31 +2,49 @@ import type { IDataObject } from 'n8n-workflow';
 
 /**
  * Everything the next poll needs, kept in the node's static data (saved by n8n with each execution,
- * so it survives a restart). Bounded: `boundaryIds` (and their fingerprints) hold only the records last
- * modified in the cursor's second, `deletedIds` only the deletions of the last `sync` page.
+ * so it survives a restart). Bounded: `pendingCreated` and `deletedIds` hold only records of the last
+ * few (unsettled) seconds, the legacy boundary only the records of one second.
  */
 export interface TriggerState {
 	/** The module the state belongs to: another module starts afresh. */
 	module: string;
-	/** Vtiger's own clock (epoch seconds): every change up to this second has been seen. */
+	/**
+	 * Vtiger's clock (epoch seconds): every change modified before this second has been emitted; the
+	 * next poll reads from this second on.
+	 */
 	cursor: number;
-	/** The latest `modifiedtime` already emitted (Vtiger's text) and the records carrying it. */
+	/**
+	 * Records created before `cursor` whose creation was not emitted yet: they were changed again in an
+	 * unsettled second, so the next poll emits them as created.
+	 */
+	pendingCreated: string[];
+	/**
+	 * Deletions already emitted whose second may be `cursor` or later (sync says which page a deletion is
+	 * on, not its time): a re-read skips them. Each is kept while its page's end (`deletedUntil`, same
+	 * order) is not before the cursor.
+	 */
+	deletedIds: string[];
+	deletedUntil: number[];
+	/**
+	 * State saved by versions before the settle delay: the records of second `boundaryTime` (= the
+	 * cursor) they emitted, with the fingerprint of the version emitted ('' = any content). Empty once
+	 * the cursor has moved past that second.
+	 */
 	boundaryTime: string;
 	boundaryIds: string[];
-	/**
-	 * The fingerprint of each boundary record as emitted (same order as `boundaryIds`): a record saved
-	 * again in that same second keeps its modifiedtime, only its content differs. '' (state saved before
-	 * fingerprints existed) matches any content: such a record is not emitted again, as before.
-	 */
 	boundaryFingerprints: string[];
-	/** Deleted ids from the last `sync` page: the overlap may return them once more. */
-	deletedIds: string[];
 }
 
 const STATE_KEY = 'vtigerTrigger';
+/** Marks state whose cursor means "the first second not emitted" (older state: "the last second read"). */
+const VERSION = 2;
 
 function isStringArray(value: unknown): value is string[] {
 	return Array.isArray(value) && value.every((entry) => typeof entry === 'string');
+}
+
+function isNumberArray(value: unknown): value is number[] {
+	return Array.isArray(value) && value.every((entry) => typeof entry === 'number' && Number.isFinite(entry));
 }
 
 export function readState(staticData: IDataObject, module: string): TriggerState | undefined {
@@ -37,49 +55,73 @@ export function readState(staticData: IDataObject, module: string): TriggerState
 		state.module !== module ||
 		typeof state.cursor !== 'number' ||
 		!Number.isFinite(state.cursor) ||
-		typeof state.boundaryTime !== 'string' ||
-		!isStringArray(state.boundaryIds) ||
 		!isStringArray(state.deletedIds)
 	) {
 		return undefined;
 	}
-	const fingerprints =
-		isStringArray(state.boundaryFingerprints) && state.boundaryFingerprints.length === state.boundaryIds.length
+	const boundaryIds = isStringArray(state.boundaryIds) ? state.boundaryIds : [];
+	const boundaryFingerprints =
+		isStringArray(state.boundaryFingerprints) && state.boundaryFingerprints.length === boundaryIds.length
 			? state.boundaryFingerprints
-			: state.boundaryIds.map(() => '');
+			: boundaryIds.map(() => '');
+	const boundaryTime = typeof state.boundaryTime === 'string' ? state.boundaryTime : '';
+	if (state.version === VERSION) {
+		const deletedUntil =
+			isNumberArray(state.deletedUntil) && state.deletedUntil.length === state.deletedIds.length
+				? state.deletedUntil
+				: state.deletedIds.map(() => state.cursor as number);
+		return {
+			module,
+			cursor: state.cursor,
+			pendingCreated: isStringArray(state.pendingCreated) ? [...state.pendingCreated] : [],
+			deletedIds: [...state.deletedIds],
+			deletedUntil: [...deletedUntil],
+			boundaryTime,
+			boundaryIds: [...boundaryIds],
+			boundaryFingerprints: [...boundaryFingerprints],
+		};
+	}
+	// Older state: its cursor is the last second read, whose records in boundaryIds were emitted; its
+	// deletedIds are those of the page that ended at the cursor. Read again from that second on.
 	return {
 		module,
 		cursor: state.cursor,
-		boundaryTime: state.boundaryTime,
-		boundaryIds: [...state.boundaryIds],
-		boundaryFingerprints: [...fingerprints],
+		pendingCreated: [],
 		deletedIds: [...state.deletedIds],
+		deletedUntil: state.deletedIds.map(() => state.cursor as number),
+		boundaryTime,
+		boundaryIds: [...boundaryIds],
+		boundaryFingerprints: [...boundaryFingerprints],
 	};
 }
 
 export function writeState(staticData: IDataObject, state: TriggerState): void {
 	for (const key of Object.keys(staticData)) delete staticData[key];
-	staticData[STATE_KEY] = {
+	const saved: IDataObject = {
+		version: VERSION,
 		module: state.module,
 		cursor: state.cursor,
-		boundaryTime: state.boundaryTime,
-		boundaryIds: [...state.boundaryIds],
-		boundaryFingerprints: [...state.boundaryFingerprints],
+		pendingCreated: [...state.pendingCreated],
 		deletedIds: [...state.deletedIds],
+		deletedUntil: [...state.deletedUntil],
 	};
+	if (state.boundaryIds.length > 0) {
+		saved.boundaryTime = state.boundaryTime;
+		saved.boundaryIds = [...state.boundaryIds];
+		saved.boundaryFingerprints = [...state.boundaryFingerprints];
+	}
+	staticData[STATE_KEY] = saved;
 }
 
 export function initialState(module: string, cursor: number): TriggerState {
-	return { module, cursor, boundaryTime: '', boundaryIds: [], boundaryFingerprints: [], deletedIds: [] };
-}
-
-export function sameState(a: TriggerState, b: TriggerState): boolean {
-	return (
-		a.module === b.module &&
-		a.cursor === b.cursor &&
-		a.boundaryTime === b.boundaryTime &&
-		a.boundaryIds.join(',') === b.boundaryIds.join(',') &&
-		a.boundaryFingerprints.join(',') === b.boundaryFingerprints.join(',') &&
-		a.deletedIds.join(',') === b.deletedIds.join(',')
-	);
+	return {
+		module,
+		cursor,
+		pendingCreated: [],
+		deletedIds: [],
+		deletedUntil: [],
+		boundaryTime: '',
+		boundaryIds: [],
+		boundaryFingerprints: [],
+	};
 }

@@ -16,9 +16,10 @@ import { inputError } from '../../shared/input';
 import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
 import { vtigerApiRequest } from '../../shared/transport';
 import { normalizeBaseUrl } from '../../shared/url';
-import { hasLineItems, INVENTORY_MODULES } from './inventory';
+import { EXTENSION_REMEDY, extensionOffers } from '../../shared/extension';
+import { hasLineItems, INVENTORY_MODULES, TOTALS_INPUT_FIELDS } from './inventory';
 
-const WRITES = ['create', 'update', 'replace'];
+const WRITES = ['create', 'update', 'replace', 'upsert'];
 /** Shown for the inventory modules (n8n shows them too when the module is an expression). */
 const show = { show: { resource: ['record'], operation: WRITES, module: [...INVENTORY_MODULES] } };
 
@@ -65,11 +66,32 @@ export const lineItemsProperties: INodeProperties[] = [
 						description: 'Price of one unit. 0:	the product\'s unit price.',
 					},
 					{
-						displayName: 'Product or Service Name or ID',
+						displayName: 'Product or Service',
 						name: 'productId',
-						type: 'options',
-						default: '',
-						description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+						type: 'resourceLocator',
+						default: { mode: 'list', value: '' },
+						description: 'The product (14x…) or service of the line',
+						modes: [
+							{
+								displayName: 'From List',
+								name: 'list',
+								type: 'list',
+								placeholder: 'Search products and services…',
+								typeOptions: { searchListMethod: 'searchProductsAndServices', searchable: true },
+							},
+							{
+								displayName: 'By ID',
+								name: 'id',
+								type: 'string',
+								placeholder: 'e.g. 14x42',
+								validation: [
+									{
+										type: 'regex',
+										properties: { regex: '^\\s*\\d+x\\d+\\s*$', errorMessage: 'Not a Vtiger ID: use 14x42 (a product) or 26x7 (a service)' },
+									},
+								],
+							},
+						],
 					},
 					{
 						displayName: 'Quantity',
@@ -147,7 +169,9 @@ const PRODUCT_MODULES = ['14', '26'];
 
 async function lineFromRow(ctx: IExecuteSingleFunctions, row: IDataObject, index: number): Promise<IDataObject> {
 	const label = `Line Items › ${index + 1}`;
-	const productid = String(row.productId ?? '').trim();
+	const picked = row.productId;
+	// a resource locator since line items have a picker; a plain string in workflows saved before
+	const productid = String((typeof picked === 'object' && picked !== null ? (picked as IDataObject).value : picked) ?? '').trim();
 	if (!isRecordId(productid)) throw inputError(ctx, `${label} › Product or Service`, productid ? `"${productid}" is not a product or service ID` : 'choose a product or service');
 	if (!PRODUCT_MODULES.includes(productid.split('x')[0])) {
 		throw inputError(ctx, `${label} › Product or Service`, `"${productid}" is not a product (14x…) or service (26x…) ID`);
@@ -189,12 +213,12 @@ export async function addLineItems(
 		return element;
 	}
 	const totals = ['taxMode', 'adjustment', 'discountPercent', 'discountAmount', 'shippingAmount'].filter((name) => options[name] !== undefined);
-	if (rows.length === 0 && totals.length > 0) {
+	if (rows.length === 0 && totals.length > 0 && !(operation === 'update' && (await extensionOffers(ctx, 'n8n_inventory_revise', ctx.getItemIndex())))) {
 		throw inputError(
 			ctx,
 			'Line Item Totals',
 			'only together with Line Items: Vtiger applies discounts, adjustment, shipping and tax mode only while it writes the lines',
-			'Without LineItems Vtiger ignores the discounts and stores adjustment, shipping and tax mode without recomputing the totals, so the record would show totals that do not add up.',
+			`Without LineItems Vtiger ignores the discounts and stores adjustment, shipping and tax mode without recomputing the totals, so the record would show totals that do not add up. With the n8n Connector extension the node changes them alone (it writes the current lines again). ${EXTENSION_REMEDY}`,
 		);
 	}
 	if (options.taxMode) element.hdnTaxType = String(options.taxMode);
@@ -216,14 +240,37 @@ export async function addLineItems(
 	return element;
 }
 
+/**
+ * The extension's operation for this write, when the CRM has the n8n Connector extension and the write touches
+ * lines or their totals of an inventory record (n8n_inventory_create / n8n_inventory_revise: Vtiger's own
+ * inventory code without 8.3.0's PHP 8 failures); otherwise undefined and the write goes to Vtiger's own operation.
+ */
+export async function inventoryOperation(
+	ctx: IExecuteSingleFunctions,
+	description: VtigerModuleDescription,
+	element: IDataObject,
+	write: 'create' | 'revise',
+): Promise<string | undefined> {
+	if (!hasLineItems(description)) return undefined;
+	const touchesLines = element.LineItems !== undefined || TOTALS_INPUT_FIELDS.some((name) => element[name] !== undefined);
+	if (!touchesLines) return undefined;
+	const operation = write === 'create' ? 'n8n_inventory_create' : 'n8n_inventory_revise';
+	return (await extensionOffers(ctx, operation, ctx.getItemIndex())) ? operation : undefined;
+}
+
 /** The element of a routed create/update/revise, as sent. */
 function sentElement(requestData: Parameters<ExplainFailure>[1]): string {
 	const body = requestData.options.body;
 	return String(typeof body === 'object' && body !== null ? ((body as IDataObject).element ?? '') : '');
 }
 
-const WEB_UI_INSTEAD =
-	'Create the record, or change its line items, in the CRM\'s web UI; the node\'s Update without Line Items changes its other fields. Vtiger on PHP 7 (or SalesPlatform) does not have these bugs.';
+/** The operation of a routed write, as sent. */
+function sentOperation(requestData: Parameters<ExplainFailure>[1]): string {
+	const body = requestData.options.body;
+	return String(typeof body === 'object' && body !== null ? ((body as IDataObject).operation ?? '') : '');
+}
+
+const WEB_UI_INSTEAD = `${EXTENSION_REMEDY} Until then: create the record, or change its line items, in the CRM's web UI; the node's Update without Line Items changes its other fields. Vtiger on PHP 7 (or SalesPlatform) does not have these bugs.`;
 
 /**
  * Vtiger 8.3.0 refuses every inventory create with line items (INVALID_ID_ATTRIBUTE, lab both servers): its
@@ -235,7 +282,7 @@ export const explainLineItemCreate: ExplainFailure = (failure, requestData, ctx)
 	if (failure.code !== 'INVALID_ID_ATTRIBUTE' || !sentElement(requestData).includes('"LineItems"')) return undefined;
 	const module = String(ctx.getNodeParameter('module', '') ?? '') || 'inventory';
 	return {
-		message: `Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create ${module} records through its webservice`,
+		message: `Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create ${module} records through its webservice without the n8n Connector extension`,
 		description: `Vtiger 8.3.0 runs the before-save events of a new quote, invoice, sales or purchase order before the record has an id and then fails on the empty id (VtigerInventoryOperation::create, vtws_getIdComponents), with or without line items (without them it answers MANDATORY_FIELDS_MISSING). No request shape creates these records through its webservice. ${WEB_UI_INSTEAD}`,
 	};
 };
@@ -274,8 +321,16 @@ export const explainLineItemWrite: ExplainFailure = async (failure, requestData,
 	} catch {
 		// the state is a courtesy; the crash is the news
 	}
+	const message = `Vtiger "${failure.operation}" crashed (HTTP ${failure.httpCode ?? 500}) while replacing the line items of ${id}: ${state}`;
+	if (failure.operation.startsWith('n8n_')) {
+		// Vtiger answers an operation it no longer knows with HTTP 500 and an empty body (lab, both servers)
+		return {
+			message,
+			description: `The n8n Connector extension did not answer: it was probably removed or is being updated in this CRM. Check the record, then run the item again. ${EXTENSION_REMEDY}`,
+		};
+	}
 	return {
-		message: `Vtiger "${failure.operation}" crashed (HTTP ${failure.httpCode ?? 500}) while replacing the line items of ${id}: ${state}`,
+		message,
 		description: `${CRASH_CAUSE} Open the record in the CRM and save it from its edit view to recompute the totals. ${WEB_UI_INSTEAD} Until n8n restarts, the node sends no further line item changes to this CRM.`,
 	};
 };
@@ -285,7 +340,9 @@ type Pager = (this: IExecutePaginationFunctions, requestData: Parameters<Explain
 /** Update's and Replace's request: a change of line items goes through the CRM's gate (see lineWrites). */
 export function gatedLineWrite(pager: Pager): Pager {
 	return async function (this: IExecutePaginationFunctions, requestData) {
-		if (!sentElement(requestData).includes('"LineItems"')) return await pager.call(this, requestData);
+		if (!sentElement(requestData).includes('"LineItems"') || sentOperation(requestData).startsWith('n8n_')) {
+			return await pager.call(this, requestData);
+		}
 		const key = await crmKey(this);
 		for (;;) {
 			const known = lineWrites.get(key);

@@ -4,7 +4,7 @@ import { missingMandatory, writeLabel } from '../../shared/fields';
 import { explainingRequest } from '../../shared/explain';
 import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems, explainLineItemCreate } from '../lineItems/lineItems';
+import { addLineItems, explainLineItemCreate, inventoryOperation } from '../lineItems/lineItems';
 import { fieldsMapper } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 
@@ -20,7 +20,8 @@ async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 			'Vtiger refuses a record without its mandatory fields (MANDATORY_FIELDS_MISSING)',
 		);
 	}
-	return setVtigerParams(requestOptions, 'create', {
+	const extension = await inventoryOperation(this, description, element, 'create');
+	return setVtigerParams(requestOptions, extension ?? 'create', {
 		elementType: description.name,
 		element: JSON.stringify(element),
 	});

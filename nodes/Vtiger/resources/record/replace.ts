@@ -11,7 +11,7 @@ import { missingMandatory } from '../../shared/fields';
 import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
 import { vtigerApiRequest } from '../../shared/transport';
-import { addLineItems, explainLineItemWrite, gatedLineWrite } from '../lineItems/lineItems';
+import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 
@@ -39,7 +39,9 @@ async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 			if (current[field.name] !== undefined) element[field.name] = current[field.name];
 		}
 	}
-	return setVtigerParams(requestOptions, 'update', { element: JSON.stringify({ ...element, id }) });
+	// the extension's revise keeps the fields it is not given, as update does on 8.3.0 (README, Replace)
+	const extension = await inventoryOperation(this, description, element, 'revise');
+	return setVtigerParams(requestOptions, extension ?? 'update', { element: JSON.stringify({ ...element, id }) });
 }
 
 export const replaceOption: INodePropertyOptions = {

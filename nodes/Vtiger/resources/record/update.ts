@@ -3,7 +3,7 @@ import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INo
 import { explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
 import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
 import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems, explainLineItemWrite, gatedLineWrite } from '../lineItems/lineItems';
+import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from '../lineItems/lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
 
@@ -15,7 +15,8 @@ async function sendRevise(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 	if (Object.keys(element).length === 0) {
 		throw inputError(this, 'Fields', 'add at least one field to change');
 	}
-	return setVtigerParams(requestOptions, 'revise', { element: JSON.stringify({ ...element, id }) });
+	const extension = await inventoryOperation(this, description, element, 'revise');
+	return setVtigerParams(requestOptions, extension ?? 'revise', { element: JSON.stringify({ ...element, id }) });
 }
 
 export const updateOption: INodePropertyOptions = {

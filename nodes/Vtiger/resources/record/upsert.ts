@@ -17,10 +17,13 @@ import { runSerially } from '../../shared/keyedLock';
 import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { sendRoutedRequest } from '../../shared/routing';
+import { instantToVtiger, userDateTimeToInstant } from '../../shared/time';
 import { vtigerApiRequest } from '../../shared/transport';
 import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../shared/vtql';
 import type { VtqlCondition } from '../../shared/vtql';
 import { fieldsMapper, RECORD } from './common';
+import { hasLineItems } from '../lineItems/inventory';
+import { addLineItems, inventoryOperation } from '../lineItems/lineItems';
 import { elementFromMapper } from './values';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
@@ -34,12 +37,12 @@ interface Plan {
 	byId: boolean;
 }
 
-/** What the mapper holds for a field: the input item's key when mapping automatically. */
+/** What the mapper holds for a field, as written (before n8n parses a date): the input item's key when mapping automatically. */
 function rawValue(ctx: IExecuteSingleFunctions, name: string): unknown {
 	if (ctx.getNodeParameter('columns.mappingMode', 'defineBelow') === 'autoMapInputData') {
 		return ctx.getInputData().json[name];
 	}
-	return ((ctx.getNodeParameter('columns.value', {}) ?? {}) as IDataObject)[name];
+	return ((ctx.getNodeParameter('columns.value', {}, { skipValidation: true }) ?? {}) as IDataObject)[name];
 }
 
 function isEmpty(value: unknown): boolean {
@@ -78,6 +81,11 @@ function plan(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription
 				throw inputError(ctx, MATCH, `"${String(raw)}" is not a ${description.name} ID (${description.idPrefix}x…)`);
 			}
 			value = id;
+		} else if (element[name] === undefined && field?.type.name === 'datetime') {
+			// a read-only date-time (modifiedtime) is compared as the instant it means, like a Get Many filter
+			const instant = userDateTimeToInstant(raw, ctx.getTimezone());
+			if (!instant) throw inputError(ctx, MATCH, `"${String(raw)}" is not a date and time`);
+			value = instantToVtiger(instant).dateTime;
 		} else {
 			value = String(element[name] ?? raw).trim();
 		}
@@ -122,6 +130,7 @@ function marked(items: INodeExecutionData[], operation: 'created' | 'updated'): 
 async function upsertRequest(this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
 	const description = await describeForOperation(this, 'updateable');
 	const planned = plan(this, description);
+	const element = await addLineItems(this, description, { ...planned.element }, 'update');
 	const updateAll = (this.getNodeParameter('options.multipleMatches', 'error') as string) === 'updateAll';
 	const key = [this.getExecutionId(), this.getNode().id, description.name, describeMatch(planned.conditions).toLowerCase()].join('\u0000');
 	return await runSerially(key, async () => {
@@ -133,7 +142,10 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 			if (description.createable === false) {
 				throw inputError(this, 'Module', `no record matches and ${description.name} does not allow you to create records`);
 			}
-			const missing = missingMandatory(description, planned.element);
+			if (hasLineItems(description) && !Array.isArray(element.LineItems)) {
+				throw inputError(this, 'Line Items', `no ${description.name} record has ${describeMatch(planned.conditions)}, and a new one needs at least one line item`);
+			}
+			const missing = missingMandatory(description, element);
 			if (missing.length) {
 				throw inputError(
 					this,
@@ -142,7 +154,8 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 					'Vtiger refuses a record without its mandatory fields (MANDATORY_FIELDS_MISSING)',
 				);
 			}
-			const body = { operation: 'create', elementType: description.name, element: JSON.stringify(planned.element) };
+			const operation = (await inventoryOperation(this, description, element, 'create')) ?? 'create';
+			const body = { operation, elementType: description.name, element: JSON.stringify(element) };
 			return marked(await sendRoutedRequest(this, withBody(requestData, body)), 'created');
 		}
 		if (ids.length > 1 && !updateAll) {
@@ -154,8 +167,9 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 			);
 		}
 		const output: INodeExecutionData[] = [];
+		const operation = (await inventoryOperation(this, description, element, 'revise')) ?? 'revise';
 		for (const id of ids) {
-			const body = { operation: 'revise', element: JSON.stringify({ ...planned.element, id }) };
+			const body = { operation, element: JSON.stringify({ ...element, id }) };
 			output.push(...marked(await sendRoutedRequest(this, withBody(requestData, body)), 'updated'));
 		}
 		return output;

@@ -6,6 +6,23 @@ import { FieldValueError, fieldDisplayName, toVtigerElement, writeLabel } from '
 import { inputError } from '../../shared/input';
 import { isLineItemField } from '../lineItems/inventory';
 
+const DATE_KINDS = ['date', 'datetime'];
+
+/**
+ * The mapper's dates and date-times as written (text, or an expression's result), before n8n parses them:
+ * n8n turns a date-time field's text into a date in the workflow's zone, which would read Vtiger's own
+ * UTC `2026-01-15 10:00:00` (Start mapped from a record Get returned) as the workflow's wall clock
+ * (time.roundTrip.test.ts, "the mapper reads Vtiger's own text as UTC").
+ */
+function dateTexts(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription): IDataObject {
+	const raw = (ctx.getNodeParameter('columns.value', {}, { skipValidation: true }) ?? {}) as IDataObject;
+	const texts: IDataObject = {};
+	for (const [name, value] of Object.entries(raw)) {
+		if (DATE_KINDS.includes(findField(description, name)?.type.name ?? '')) texts[name] = value;
+	}
+	return texts;
+}
+
 /**
  * The field values of a write in Vtiger's formats. "Map Automatically" takes the input item's keys
  * that are fields of the module, except those the Line Items parameters own (an item from Get carries
@@ -21,7 +38,7 @@ export function elementFromMapper(ctx: IExecuteSingleFunctions, description: Vti
 			if (findField(description, key) && !isLineItemField(description, key)) values[key] = value;
 		}
 	} else {
-		values = (ctx.getNodeParameter('columns.value', {}) ?? {}) as IDataObject;
+		values = { ...((ctx.getNodeParameter('columns.value', {}) ?? {}) as IDataObject), ...dateTexts(ctx, description) };
 		const owned = Object.keys(values).find((key) => values[key] !== undefined && values[key] !== null && isLineItemField(description, key));
 		if (owned) {
 			const field = findField(description, owned);

@@ -1,0 +1,25 @@
+<?php
+$languageStrings = array(
+	'N8nConnector' => 'n8n Connector',
+	'LBL_N8N_CONNECTOR' => 'n8n Connector',
+	'LBL_N8N_CONNECTOR_DESCRIPTION' => 'Who may subscribe n8n workflows to record changes, and where Vtiger may send them',
+	'LBL_N8N_INTRO' => 'n8n workflows with the "Vtiger Trigger (Instant)" node subscribe here to record changes; Vtiger then posts each change, signed, to the workflow\'s webhook URL right after the save, and retries with its scheduler when n8n is unreachable.',
+	'LBL_N8N_SAVED' => 'Saved.',
+	'LBL_N8N_ALLOW_NON_ADMINS' => 'Users who may subscribe',
+	'LBL_N8N_ALLOW_NON_ADMINS_HELP' => 'Also users who are not administrators (a subscription only ever receives records its owner may see)',
+	'LBL_N8N_ALLOWED_HOSTS' => 'Allowed internal destinations',
+	'LBL_N8N_ALLOWED_HOSTS_HELP' => 'Host names, IP addresses or CIDR ranges, one per line. Vtiger refuses to send to loopback, private and link-local addresses (for example an n8n on the same machine or network) unless they are listed here. Public addresses need no entry.',
+	'LBL_N8N_SUBSCRIPTIONS' => 'Subscriptions',
+	'LBL_N8N_LABEL' => 'Label',
+	'LBL_N8N_OWNER' => 'Owner',
+	'LBL_N8N_SCOPE' => 'Modules / events',
+	'LBL_N8N_STATUS' => 'Status',
+	'LBL_N8N_PENDING' => 'Waiting',
+	'LBL_N8N_LAST_DELIVERY' => 'Last delivery (UTC)',
+	'LBL_N8N_EXPIRES' => 'Expires (UTC)',
+	'LBL_N8N_ALL_MODULES' => 'every module',
+	'LBL_N8N_EXPIRED' => 'expired',
+	'LBL_N8N_NO_SUBSCRIPTIONS' => 'No subscriptions yet.',
+	'LBL_SAVE' => 'Save',
+);
+$jsLanguageStrings = array();
