@@ -286,7 +286,7 @@ describe(`every resource through workflows run by the n8n ${n8nVersion()} CLI`, 
 			]);
 			expect(outputOf(result, 'Create Invoice')).toEqual([
 				expect.objectContaining({
-					error: 'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice',
+					error: 'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice without the n8n Connector extension',
 				}),
 			]);
 			expect(outputOf(result, 'Download File')).toEqual([
