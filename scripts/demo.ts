@@ -1,5 +1,5 @@
 /**
- * `npm run demo [-- --serve]`: the package inside a real n8n 2.41.1, the way n8n loads a community package
+ * `npm run demo [-- --serve]`: the package inside a real n8n (2.41.1; N8N_VERSION picks another), the way n8n loads a community package
  * (the packed tarball in the user folder's nodes/node_modules), against the seeded Vtiger simulator, or
  * against a real CRM when VTIGER_URL, VTIGER_USERNAME and VTIGER_ACCESS_KEY are set.
  *
@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import globalSetup from '../test/e2e/globalSetup';
 import { exampleFiles, isTriggerWorkflow, loadExample } from '../test/e2e/helpers/examples';
 import { N8n, OWNER, type ExecutionResult, type WorkflowJson } from '../test/e2e/helpers/n8n';
+import { n8nVersion } from '../test/e2e/helpers/paths';
 import { startSimulatorCli } from '../test/e2e/helpers/simulator';
 import { vtigerCredential } from '../test/e2e/helpers/workflow';
 
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
 
 	// the e2e suite's globalSetup has built and packed already when it runs the demo (DEMO_SKIP_SETUP=1)
 	if (process.env.DEMO_SKIP_SETUP !== '1') {
-		say('Building and packing the package, checking the n8n 2.41.1 install …');
+		say(`Building and packing the package, checking the n8n ${process.env.N8N_VERSION ?? '2.41.1'} install …`);
 		globalSetup();
 	}
 	const crm =
@@ -200,7 +201,7 @@ async function main(): Promise<void> {
 		say(`Imported the credential "Vtiger account" and ${workflows.length} workflows from examples/ (${seconds(Date.now() - importing)})`);
 		const starting = Date.now();
 		await ticking('starting n8n', async () => await n8n.start());
-		say(`n8n:     ${n8n.baseUrl} (2.41.1, package from ${n8n.userFolder}/.n8n/nodes; started in ${seconds(Date.now() - starting)})`);
+		say(`n8n:     ${n8n.baseUrl} (${n8nVersion(n8n.state)}, package from ${n8n.userFolder}/.n8n/nodes; started in ${seconds(Date.now() - starting)})`);
 		say(`Time zone of the workflows: ${timezone} (${process.env.GENERIC_TIMEZONE ? 'GENERIC_TIMEZONE' : "this machine's; set GENERIC_TIMEZONE for another"}); Vtiger's own times are UTC`);
 
 		const triggers = workflows.filter(({ workflow }) => isTriggerWorkflow(workflow));

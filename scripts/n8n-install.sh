@@ -34,7 +34,9 @@ start=$(date +%s)
 echo "n8n-install: npm install n8n@$N8N_VERSION (about 2,000 packages, 2.9 GB) into $DIR, once for every clone; about 5 minutes" >&2
 cd "$DIR"
 rm -f .complete
-[ -f package.json ] || echo '{ "name": "n8n-e2e-runtime", "private": true }' > package.json
+# n8n 1.x's n8n-nodes-base takes xlsx from cdn.sheetjs.com, outside the npm registry (unreachable here); the same
+# SheetJS build republished on the registry as @e965/xlsx (what n8n 2.x itself depends on) replaces it.
+echo '{ "name": "n8n-e2e-runtime", "private": true, "overrides": { "xlsx": "npm:@e965/xlsx@0.20.3" } }' > package.json
 bash "$HERE/ticking.sh" --size "$DIR" "npm install n8n@$N8N_VERSION" \
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$N8N_VERSION" >&2
 echo "n8n-install: building n8n's SQLite driver (npm package sqlite3) from source with node-gyp; about 1.5 minutes" >&2

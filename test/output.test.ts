@@ -270,9 +270,10 @@ describe('Where the options show', () => {
 		expect(v2.some((name) => /referenceLabels|isoDateTimes/.test(name))).toBe(false);
 	});
 
-	test('resources: Record and Module first, then User, Session, Custom Operation; Add Related says so', () => {
+	test('resources: listed alphabetically, Record the default; Add Related says so', () => {
 		const resource = description.properties.find((property) => property.name === 'resource');
-		expect((resource?.options ?? []).map((option) => (option as { name: string }).name)).toEqual(['Record', 'Module', 'User', 'Session', 'Custom Operation']);
+		expect((resource?.options ?? []).map((option) => (option as { name: string }).name)).toEqual(['Custom Operation', 'Module', 'Record', 'Session', 'User']);
+		expect(resource?.default).toBe('record');
 		const operations = description.properties.find((property) => property.name === 'operation' && property.displayOptions?.show?.resource?.includes('record'));
 		const addRelated = (operations?.options ?? []).find((option) => (option as { value: string }).value === 'addRelated') as { name: string; action: string };
 		for (const word of addRelated.name.toLowerCase().split(' ')) expect(addRelated.action.toLowerCase()).toContain(word);

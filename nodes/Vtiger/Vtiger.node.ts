@@ -14,7 +14,7 @@ import { VTIGER_BASE_URL_EXPRESSION } from './shared/url';
 
 const MAIN: NodeConnectionType[] = [NodeConnectionTypes.Main];
 
-/** A resource is added with one import and one entry here, in the order the editor lists them (most used first). */
+/** A resource is added with one import and one entry here; the editor lists them alphabetically, as n8n asks. */
 const resources: VtigerResource[] = [recordResource, moduleResource, userResource, sessionResource, customOperationResource];
 
 const resourcePicker: INodeProperties = {
@@ -22,7 +22,9 @@ const resourcePicker: INodeProperties = {
 	name: 'resource',
 	type: 'options',
 	noDataExpression: true,
-	options: resources.map((resource) => resource.option),
+	options: resources
+		.map((resource) => resource.option)
+		.sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })),
 	default: 'record',
 };
 

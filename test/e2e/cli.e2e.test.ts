@@ -1,13 +1,14 @@
 import { startSimulator, type Simulator } from '../simulator';
 import { errorOf, N8n, outcome, outputOf } from './helpers/n8n';
 import { contactLifecycleWorkflow, modulesWorkflow } from './helpers/demoWorkflows';
+import { n8nVersion } from './helpers/paths';
 import { byId, chainWorkflow, credentialData, vtigerCredential } from './helpers/workflow';
 
 /**
  * Workflows as a user saves them, imported with `n8n import:workflow` next to an imported credential and run
  * with `n8n execute --id` (each run is a fresh n8n process, like a scheduled production run on a worker).
  */
-describe('workflows run by the n8n 2.41.1 CLI', () => {
+describe(`workflows run by the n8n ${n8nVersion()} CLI`, () => {
 	let sim: Simulator;
 	let n8n: N8n;
 	const credential = vtigerCredential('Vtiger account', { url: '', username: '', accessKey: '' });

@@ -6,6 +6,7 @@ import { startSimulator, type Simulator } from '../simulator';
 import { WsError } from '../simulator/errors';
 import { loadExample } from './helpers/examples';
 import { N8n, outcome, outputOf, type ExecutionResult, type NodeRun } from './helpers/n8n';
+import { n8nVersion } from './helpers/paths';
 import { byId, chainWorkflow, credentialData, mapperValue, vtigerCredential, type StepNode } from './helpers/workflow';
 
 type Json = Record<string, unknown>;
@@ -39,7 +40,7 @@ const TRANSLATIONS: Record<string, string> = { SINGLE_Contacts: 'Контакт'
  * against one simulator: SalesPlatform's behaviour where stock 8.3.0 cannot (line items, user operations),
  * switched to stock 8.3.0 on PHP 8 for the errors users of that version see.
  */
-describe('every resource through workflows run by the n8n 2.41.1 CLI', () => {
+describe(`every resource through workflows run by the n8n ${n8nVersion()} CLI`, () => {
 	let sim: Simulator;
 	let n8n: N8n;
 	const credential = vtigerCredential('Vtiger account', { url: '', username: '', accessKey: '' });
@@ -285,7 +286,7 @@ describe('every resource through workflows run by the n8n 2.41.1 CLI', () => {
 			]);
 			expect(outputOf(result, 'Create Invoice')).toEqual([
 				expect.objectContaining({
-					error: 'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice',
+					error: 'Vtiger "create" failed: INVALID_ID_ATTRIBUTE – Id specified is incorrect: this Vtiger cannot create Invoice records through its webservice without the n8n Connector extension',
 				}),
 			]);
 			expect(outputOf(result, 'Download File')).toEqual([

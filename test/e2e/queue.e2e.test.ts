@@ -140,7 +140,8 @@ describe('queue mode: a main and two workers', () => {
 		credential.id = saved.data.id;
 		for (const workflow of [createWorkflow(credential), triggerWorkflow(TRIGGER_NAME, credential, triggerParameters)]) {
 			const { id: _ignored, active: _inactive, ...body } = workflow;
-			const created = await main.rest<{ id: string }>('POST', '/workflows', body);
+			// n8n 1.x's PostgreSQL schema wants "active" on a new workflow; 2.x activates by publishing instead
+			const created = await main.rest<{ id: string }>('POST', '/workflows', main.majorVersion < 2 ? { ...body, active: false } : body);
 			if (created.status !== 200) throw new Error(`POST /rest/workflows: HTTP ${created.status} ${JSON.stringify(created.raw).slice(0, 500)}`);
 			workflowIds[workflow.name] = created.data.id;
 		}

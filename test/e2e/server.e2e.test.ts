@@ -8,7 +8,7 @@ import { openBrowser } from './helpers/browser';
 import { createContactWorkflow } from './helpers/demoWorkflows';
 import { loadExample } from './helpers/examples';
 import { N8n } from './helpers/n8n';
-import { screenshotsDir } from './helpers/paths';
+import { n8nVersion, screenshotsDir } from './helpers/paths';
 import {
 	CREDENTIAL_TYPE,
 	credentialData,
@@ -29,7 +29,7 @@ interface NodeTypeDescription {
  * A started n8n (`n8n start`, owner from the environment, signed in through /rest/login) with the packed
  * package in its community nodes folder, talking to the simulator on 127.0.0.1.
  */
-describe('the packed package inside a started n8n 2.41.1', () => {
+describe(`the packed package inside a started n8n ${n8nVersion()}`, () => {
 	let sim: Simulator;
 	let n8n: N8n;
 	const credential = vtigerCredential('Vtiger account', { url: '', username: '', accessKey: '' });

@@ -68,7 +68,7 @@ describeLive('live: trigger under a burst of saves', () => {
 	const tree = labTree();
 	let h: Harness;
 	let raw: LiveClient;
-	let lanes: LiveClient[] = [];
+	const lanes: LiveClient[] = [];
 	const created: string[] = [];
 
 	beforeAll(async () => {

@@ -16,8 +16,10 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'notice',
 		type: 'notice',
 		default: '',
-		// only "sync" has these limits: with Detect Changes With = Query the notice below applies
-		displayOptions: { hide: { 'options.source': ['query'] } },
+		// only "sync" has these limits: with Detect Changes With = Query the notice below applies. A path into the
+		// Options collection starts at the root ('/'): n8n 1.x cannot activate a node whose displayOptions name
+		// anything else that is not a parameter of the same level (test/descriptions.test.ts)
+		displayOptions: { hide: { '/options.source': ['query'] } },
 	},
 	{
 		displayName:
@@ -25,7 +27,7 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'queryNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { 'options.source': ['query'], events: ['deleted'] } },
+		displayOptions: { show: { '/options.source': ['query'], events: ['deleted'] } },
 	},
 	{
 		displayName: 'Module Name or ID',
@@ -68,16 +70,16 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{
-						name: 'Sync, Falling Back to Query',
-						value: 'auto',
-						description:
-							'Use "sync" (sees deletions, only records the user owns); where it crashes, query the modification time',
-					},
-					{
 						name: 'Query',
 						value: 'query',
 						description:
 							'Page VTQL on the modification time: sees group-owned records too, never deletions',
+					},
+					{
+						name: 'Sync, Falling Back to Query',
+						value: 'auto',
+						description:
+							'Use "sync" (sees deletions, only records the user owns); where it crashes, query the modification time',
 					},
 				],
 				default: 'auto',

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 
-import { e2eDir, readState, type E2eState } from './paths';
+import { e2eDir, n8nVersion, readState, type E2eState } from './paths';
 
 export const OWNER = { email: 'owner@example.com', password: 'E2e-Owner-Passw0rd' };
 
@@ -209,9 +209,14 @@ export class N8n {
 		await this.cliOk(['import:workflow', `--input=${this.writeInput('workflows', workflows)}`]);
 	}
 
-	/** `n8n publish:workflow`: the workflow becomes active when the server starts. */
+	/** The running n8n's major version: 1.x differs from 2.x in a CLI command and the owner's set-up. */
+	get majorVersion(): number {
+		return Number(n8nVersion(this.state).split('.')[0]);
+	}
+
+	/** `n8n publish:workflow` (1.x: `update:workflow --active=true`): the workflow becomes active when the server starts. */
 	async publishWorkflow(id: string): Promise<void> {
-		await this.cliOk(['publish:workflow', `--id=${id}`]);
+		await this.cliOk(this.majorVersion < 2 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`]);
 	}
 
 	/**
@@ -245,17 +250,32 @@ export class N8n {
 		child.stdout?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		child.stderr?.on('data', (chunk: Buffer) => (this.serverLog += chunk.toString()));
 		const deadline = Date.now() + timeoutMs;
+		// n8n 1.x answers the readiness check before its REST API is mounted: a main waits for the settings too
+		const ready = command[0] === 'start' ? [readiness, `${this.baseUrl}/rest/settings`] : [readiness];
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`n8n start exited ${child.exitCode}\n${this.serverLog}`);
 			try {
-				const res = await fetch(readiness);
-				if (res.ok) return;
+				if ((await Promise.all(ready.map(async (url) => (await fetch(url)).ok))).every(Boolean)) {
+					if (command[0] === 'start' && this.majorVersion < 2) await this.setUpOwner();
+					return;
+				}
 			} catch {
 				// not listening yet
 			}
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		throw new Error(`n8n did not become ready in ${timeoutMs} ms\n${this.serverLog}`);
+	}
+
+	/** n8n 1.x has no owner from the environment: the owner is set up once, as the first screen of the editor does. */
+	private async setUpOwner(): Promise<void> {
+		const res = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email: OWNER.email, firstName: 'E2e', lastName: 'Owner', password: OWNER.password }),
+		});
+		const text = await res.text();
+		if (!res.ok && !text.includes('already setup')) throw new Error(`owner setup failed: HTTP ${res.status} ${text}`);
 	}
 
 	get log(): string {

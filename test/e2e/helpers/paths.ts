@@ -25,3 +25,9 @@ export interface E2eState {
 export function readState(): E2eState {
 	return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as E2eState;
 }
+
+/** The version of the n8n the suite runs (N8N_VERSION picks it, scripts/n8n-install.sh installs it). */
+export function n8nVersion(state: E2eState = readState()): string {
+	const pkg = JSON.parse(fs.readFileSync(path.join(state.n8nDir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string };
+	return pkg.version;
+}

@@ -14,8 +14,7 @@ import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input
 import { jsonItems } from '../../shared/output';
 import { showFor } from '../../shared/properties';
 import { vtigerApiRequest } from '../../shared/transport';
-import { userLocator } from '../user/common';
-import { readUserId } from '../user/common';
+import { readUserId, userLocator } from '../user/common';
 import { RECORD } from './common';
 
 const TARGETS = [

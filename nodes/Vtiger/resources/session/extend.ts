@@ -7,7 +7,9 @@ async function extended(this: IExecuteSingleFunctions, items: INodeExecutionData
 	return jsonItems(
 		this,
 		items.map((item) => {
-			const { sessionName: _session, sessionId: _id, ...rest } = item.json as IDataObject;
+			const rest: IDataObject = { ...item.json };
+			delete rest.sessionName;
+			delete rest.sessionId;
 			return { extended: true, ...rest };
 		}),
 	);

@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecutePaginationFunctions,
@@ -22,10 +21,7 @@ import { normalizeBaseUrl, webserviceUrl } from '../../shared/url';
  * renewed and retried: a session that is already gone is what logging out wants. n8n keeps the
  * ended session in the credential; the next request gets INVALID_SESSIONID and logs in once.
  */
-async function logout(
-	this: IExecutePaginationFunctions,
-	_requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
+async function logout(this: IExecutePaginationFunctions): Promise<INodeExecutionData[]> {
 	const item = this.getItemIndex();
 	const credentials = (await this.getCredentials(VTIGER_CREDENTIAL_TYPE, item)) as ICredentialDataDecryptedObject;
 	const session = String(credentials.sessionName ?? '');
