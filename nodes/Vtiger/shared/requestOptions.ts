@@ -1,7 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_MAX_CONCURRENCY, REQUEST_OPTIONS_PARAMETER } from './concurrency';
-import type { VtigerResource } from './properties';
 
 /** Settings of how the node talks to the CRM, offered in every operation's Options. */
 export const requestOptionFields: INodeProperties[] = [
@@ -45,7 +44,13 @@ function isOptionsCollectionFor(property: INodeProperties, resource: string, ope
 	);
 }
 
-function operationsOf(resource: VtigerResource): string[] {
+/** What the request settings need of a resource (the whole of VtigerResource): nothing here imports what a record is. */
+interface ResourceProperties {
+	option: INodePropertyOptions;
+	properties: INodeProperties[];
+}
+
+function operationsOf(resource: ResourceProperties): string[] {
 	const picker = resource.properties.find((property) => property.name === 'operation');
 	return (picker?.options ?? []).map((option) => String((option as { value?: unknown }).value));
 }
@@ -54,7 +59,7 @@ function operationsOf(resource: VtigerResource): string[] {
  * The resource's properties with the request settings in every operation's Options: added to an
  * operation's own Options collection where it has one, in a new one per resource for the others.
  */
-export function withRequestOptions(resource: VtigerResource): INodeProperties[] {
+export function withRequestOptions(resource: ResourceProperties): INodeProperties[] {
 	const resourceName = String(resource.option.value);
 	const operations = operationsOf(resource);
 	const covered = new Set<string>();
