@@ -65,6 +65,10 @@ const FILE_MOVES = [
 	['nodes/Vtiger/resources/related/query.ts', 'nodes/Vtiger/resources/record/relatedQuery.ts'],
 	['nodes/Vtiger/resources/related/pager.ts', 'nodes/Vtiger/resources/record/relatedPager.ts'],
 	['nodes/Vtiger/resources/related/getRelatedModules.ts', 'nodes/Vtiger/resources/module/getRelatedModules.ts'],
+	// what two resources share lives on the ground floor (record's Convert Lead picks a user; user's operations
+	// and Custom Operation explain the same missing handler files)
+	['nodes/Vtiger/resources/user/common.ts', `${RECORDS}/users.ts`],
+	['nodes/Vtiger/resources/customOperation/explain.ts', `${WEBSERVICE}/missingHandler.ts`],
 	// support code apart from the tests
 	['test/harness', 'test/support/harness'],
 	['test/simulator', 'test/support/simulator'],
