@@ -43,6 +43,7 @@ const ROOM_OF_SHARED = {
 	routing: WEBSERVICE,
 	requestOptions: WEBSERVICE,
 	multipart: WEBSERVICE,
+	extension: WEBSERVICE,
 	// the records room
 	describe: RECORDS,
 	fields: RECORDS,
@@ -111,6 +112,10 @@ const TEST_MOVES = {
 	'simulator': 'conformance/simulator',
 	'vtql-engine': 'conformance/vtql',
 	'fixtures': 'conformance/fixtures',
+	// files other branches add
+	'instantTrigger': 'engine/trigger/instant',
+	'lineItems.extension': 'engine/record/lineItemsExtension',
+	'descriptions': 'unit/descriptions',
 };
 
 /** A moved jest config: where its <rootDir> must point (the repository). */
