@@ -116,6 +116,11 @@ const TEST_MOVES = {
 	'instantTrigger': 'engine/trigger/instant',
 	'lineItems.extension': 'engine/record/lineItemsExtension',
 	'descriptions': 'unit/descriptions',
+	'extension.package': 'unit/extensionPackage',
+	'time.property': 'engine/record/timeProperty',
+	'time.roundTrip': 'engine/record/timeRoundTrip',
+	'trigger.burst': 'engine/trigger/burst',
+	'trigger.settle': 'engine/trigger/settle',
 };
 
 /** A moved jest config: where its <rootDir> must point (the repository). */
