@@ -46,7 +46,7 @@ export default [
 			'.e2e/**',
 			'gulpfile.js',
 			'jest.config.js',
-			'jest.e2e.config.js',
+			'test/e2e/jest.config.js',
 			'eslint.config.mjs',
 		],
 	},

@@ -1,8 +1,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 
-import { failureOf } from '../shared/errors';
-import { vtigerApiRequest } from '../shared/transport';
+import { failureOf } from '../webservice/errors';
+import { vtigerApiRequest } from '../webservice/transport';
 
 /** The extension's webservice operations (the N8nConnector contract). */
 export const SUBSCRIBE = 'n8n_subscribe';
@@ -63,7 +63,7 @@ function advice(operation: string, error: unknown): { message: string; descripti
 	if (!failure) return undefined;
 	if (failure.kind === 'crash' || failure.kind === 'empty' || failure.kind === 'plainText') {
 		// Vtiger answers an operation it does not know with a PHP fatal error: HTTP 500, empty body
-		// (test/fixtures/vtiger-8.3/README.md, "Unhandled PHP errors")
+		// (test/support/fixtures/vtiger-8.3/README.md, "Unhandled PHP errors")
 		return {
 			message: `Vtiger "${operation}" failed: the CRM does not know this operation, so the n8n Connector extension is probably not installed (or is disabled)`,
 			description: EXTENSION_MISSING,

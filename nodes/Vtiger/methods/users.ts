@@ -1,9 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
-import { failureOf } from '../shared/errors';
-import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
-import { vtigerApiRequest } from '../shared/transport';
-import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../shared/vtql';
+import { failureOf } from '../webservice/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../webservice/session';
+import { vtigerApiRequest } from '../webservice/transport';
+import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../records/vtql';
 
 /** CRM users by user name, first or last name (`SELECT … FROM Users`, 04_query.jsonl), 100 a page. */
 export async function searchUsers(

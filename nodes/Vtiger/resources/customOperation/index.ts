@@ -8,14 +8,14 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { resultToJsonItems } from '../../shared/envelope';
-import type { VtigerFailure } from '../../shared/envelope';
-import { failureOf } from '../../shared/errors';
-import { inputError } from '../../shared/input';
-import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '../../shared/operations';
-import { operationPicker, showFor } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { vtigerApiRequest } from '../../shared/transport';
+import { resultToJsonItems } from '../../webservice/envelope';
+import type { VtigerFailure } from '../../webservice/envelope';
+import { failureOf } from '../../webservice/errors';
+import { inputError } from '../../records/input';
+import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '../../webservice/operations';
+import { operationPicker, showFor } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
+import { vtigerApiRequest } from '../../webservice/transport';
 
 const CUSTOM = 'customOperation';
 const RESERVED_OPERATIONS = ['login', 'getchallenge'];

@@ -7,11 +7,11 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { labelFieldsOf } from '../../shared/describe';
-import type { VtigerField, VtigerModuleDescription } from '../../shared/describe';
-import { inputError, moduleParameter, setVtigerParams } from '../../shared/input';
-import { jsonItems, simplifyParameter } from '../../shared/output';
-import { modulePicker, simplifyToggle } from '../../shared/properties';
+import { labelFieldsOf } from '../../records/describe';
+import type { VtigerField, VtigerModuleDescription } from '../../records/describe';
+import { inputError, moduleParameter, setVtigerParams } from '../../records/input';
+import { jsonItems, simplifyParameter } from '../../records/output';
+import { modulePicker, simplifyToggle } from '../../records/properties';
 import { MODULE } from './getAll';
 
 async function sendDescribe(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

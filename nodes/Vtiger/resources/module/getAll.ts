@@ -6,8 +6,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { jsonItems, simplifyParameter } from '../../shared/output';
-import { simplifyToggle } from '../../shared/properties';
+import { jsonItems, simplifyParameter } from '../../records/output';
+import { simplifyToggle } from '../../records/properties';
 
 export const MODULE = 'module';
 

@@ -1,6 +1,6 @@
-import { operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { getRelatedModulesOption, getRelatedModulesProperties } from '../related/getRelatedModules';
+import { operationPicker } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
+import { getRelatedModulesOption, getRelatedModulesProperties } from './getRelatedModules';
 import { describeOption, describeProperties } from './describe';
 import { getAllModulesOption, getAllModulesProperties, MODULE } from './getAll';
 

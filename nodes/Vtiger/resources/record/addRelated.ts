@@ -6,11 +6,11 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { describeRelated, readRelation, relationPicker } from '../related/relation';
-import type { VtigerRelation } from '../related/relation';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { describeRelated, readRelation, relationPicker } from '../../records/relation';
+import type { VtigerRelation } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
 
 async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRelation): Promise<string> {

@@ -8,14 +8,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { FieldValueError, toVtigerElement } from '../../shared/fields';
-import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { vtigerApiRequest } from '../../shared/transport';
-import { userLocator } from '../user/common';
-import { readUserId } from '../user/common';
+import { describeModule } from '../../records/describe';
+import { FieldValueError, toVtigerElement } from '../../records/fields';
+import { inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { userLocator } from '../../records/users';
+import { readUserId } from '../../records/users';
 import { RECORD } from './common';
 
 const TARGETS = [

@@ -1,10 +1,10 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { missingMandatory, writeLabel } from '../../shared/fields';
-import { explainingRequest } from '../../shared/explain';
-import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems, explainLineItemCreate, inventoryOperation } from '../lineItems/lineItems';
+import { missingMandatory, writeLabel } from '../../records/fields';
+import { explainingRequest } from '../../webservice/explain';
+import { describeForOperation, inputError, setVtigerParams } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { addLineItems, explainLineItemCreate, inventoryOperation } from './lineItems';
 import { fieldsMapper } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 

@@ -6,9 +6,9 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
+import { explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { jsonItems } from '../../records/output';
 import { recordLocator } from './common';
 
 async function sendDelete(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

@@ -7,10 +7,10 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { showFor } from '../../shared/properties';
-import { vtigerApiRequest } from '../../shared/transport';
+import { describeModule } from '../../records/describe';
+import { inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { showFor } from '../../records/properties';
+import { vtigerApiRequest } from '../../webservice/transport';
 import { RECORD } from './common';
 
 const DOCUMENTS = 'Documents';

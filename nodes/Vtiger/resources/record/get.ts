@@ -1,8 +1,8 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
+import { explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
 import { recordLocator } from './common';
 
 async function sendRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

@@ -6,12 +6,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { findField } from '../../shared/describe';
-import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput, recordOutputOptions, recordSimplify, withRecordOutput } from '../../shared/output';
-import { getManyPager } from '../../shared/paging';
-import { returnAllAndLimit } from '../../shared/properties';
-import { buildSelect, VtqlInputError } from '../../shared/vtql';
+import { findField } from '../../records/describe';
+import { describeForOperation, inputError, setVtigerParams } from '../../records/input';
+import { pairWithInput, recordOutputOptions, recordSimplify, withRecordOutput } from '../../records/output';
+import { getManyPager } from '../../records/paging';
+import { returnAllAndLimit } from '../../records/properties';
+import { buildSelect, VtqlInputError } from '../../records/vtql';
 import { RECORD } from './common';
 import { filterProperties, readConditions } from './filters';
 

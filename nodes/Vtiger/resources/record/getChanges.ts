@@ -9,12 +9,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { describeModule } from '../../shared/describe';
-import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../shared/output';
-import { showFor, simplifyToggle } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { toEpochSeconds } from '../../shared/time';
+import { describeForOperation, inputError, setVtigerParams } from '../../records/input';
+import { describeModule } from '../../records/describe';
+import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../records/output';
+import { showFor, simplifyToggle } from '../../records/properties';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { toEpochSeconds } from '../../records/time';
 import { RECORD } from './common';
 
 async function sendSync(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

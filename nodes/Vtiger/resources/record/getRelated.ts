@@ -9,15 +9,15 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import type { RecordModuleOf } from '../../shared/output';
-import { returnAllAndLimit } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { VTQL_PAGE_SIZE } from '../../shared/vtql';
-import { readRelation, relationPicker } from '../related/relation';
-import { pageQueryRelated } from '../related/pager';
+import { describeModule } from '../../records/describe';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import type { RecordModuleOf } from '../../records/output';
+import { returnAllAndLimit } from '../../records/properties';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { VTQL_PAGE_SIZE } from '../../records/vtql';
+import { readRelation, relationPicker } from '../../records/relation';
+import { pageQueryRelated } from './relatedPager';
 import { RECORD, recordLocator } from './common';
 
 async function sendRetrieveRelated(

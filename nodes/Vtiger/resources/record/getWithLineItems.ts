@@ -1,8 +1,8 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { hasLineItems } from '../lineItems/inventory';
+import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { hasLineItems } from '../../records/inventory';
 import { recordLocator } from './common';
 
 async function sendRetrieveInventory(

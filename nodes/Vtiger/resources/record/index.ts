@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { recordOptionsCollection, recordSimplify } from '../../shared/output';
-import { modulePicker, operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
+import { recordOptionsCollection, recordSimplify } from '../../records/output';
+import { modulePicker, operationPicker } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
 import { addRelatedOption, addRelatedProperties } from './addRelated';
 import { RECORD } from './common';
 import { convertLeadOption, convertLeadProperties } from './convertLead';
@@ -14,7 +14,7 @@ import { getAllOption, getAllProperties } from './getAll';
 import { getChangesOption, getChangesProperties } from './getChanges';
 import { getRelatedOption, getRelatedProperties } from './getRelated';
 import { getWithLineItemsOption, getWithLineItemsProperties } from './getWithLineItems';
-import { lineItemsProperties } from '../lineItems/lineItems';
+import { lineItemsProperties } from './lineItems';
 import { queryOption, queryProperties } from './query';
 import { queryRelatedOption, queryRelatedProperties } from './queryRelated';
 import { replaceOption, replaceProperties } from './replace';

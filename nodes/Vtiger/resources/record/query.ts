@@ -9,12 +9,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../shared/input';
-import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../shared/output';
-import { pageVtql } from '../../shared/paging';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { splitUserQuery, terminate } from '../../shared/vtql';
+import { inputError, setVtigerParams } from '../../records/input';
+import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
+import { pageVtql } from '../../records/paging';
+import { showFor } from '../../records/properties';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { splitUserQuery, terminate } from '../../records/vtql';
 import { RECORD } from './common';
 
 async function sendUserQuery(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

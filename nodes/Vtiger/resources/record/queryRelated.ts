@@ -10,14 +10,14 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { pageQueryRelated } from '../related/pager';
-import { relatedStatement, RelatedQueryError } from '../related/query';
-import { describeRelated, readRelation, relationPicker } from '../related/relation';
+import { describeModule } from '../../records/describe';
+import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { pageQueryRelated } from './relatedPager';
+import { relatedStatement, RelatedQueryError } from './relatedQuery';
+import { describeRelated, readRelation, relationPicker } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
 
 async function sendQueryRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {

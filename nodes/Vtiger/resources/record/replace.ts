@@ -6,12 +6,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { explainedRecordError, explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { missingMandatory } from '../../shared/fields';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { vtigerApiRequest } from '../../shared/transport';
-import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from '../lineItems/lineItems';
+import { explainedRecordError, explainEither, explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { missingMandatory } from '../../records/fields';
+import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from './lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 

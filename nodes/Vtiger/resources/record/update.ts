@@ -1,9 +1,9 @@
 import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from '../lineItems/lineItems';
+import { explainEither, explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from './lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
 

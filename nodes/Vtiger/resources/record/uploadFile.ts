@@ -8,16 +8,16 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { failureOf } from '../../shared/errors';
-import { isRecordId, OWNER_ID_PREFIXES, prefixOf } from '../../shared/ids';
-import { inputError } from '../../shared/input';
-import { uploadFile } from '../../shared/multipart';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
-import { vtigerApiRequest } from '../../shared/transport';
-import { quoteVtql } from '../../shared/vtql';
+import { describeModule } from '../../records/describe';
+import { failureOf } from '../../webservice/errors';
+import { isRecordId, OWNER_ID_PREFIXES, prefixOf } from '../../records/ids';
+import { inputError } from '../../records/input';
+import { uploadFile } from '../../webservice/multipart';
+import { showFor } from '../../records/properties';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { quoteVtql } from '../../records/vtql';
 import { RECORD } from './common';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;

@@ -8,22 +8,22 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import type { VtigerModuleDescription } from '../../shared/describe';
-import { findField } from '../../shared/describe';
-import { fieldDisplayName, missingMandatory } from '../../shared/fields';
-import { completeRecordId, prefixOf } from '../../shared/ids';
-import { describeForOperation, inputError } from '../../shared/input';
-import { runSerially } from '../../shared/keyedLock';
-import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { instantToVtiger, userDateTimeToInstant } from '../../shared/time';
-import { vtigerApiRequest } from '../../shared/transport';
-import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../shared/vtql';
-import type { VtqlCondition } from '../../shared/vtql';
+import type { VtigerModuleDescription } from '../../records/describe';
+import { findField } from '../../records/describe';
+import { fieldDisplayName, missingMandatory } from '../../records/fields';
+import { completeRecordId, prefixOf } from '../../records/ids';
+import { describeForOperation, inputError } from '../../records/input';
+import { runSerially } from '../../webservice/keyedLock';
+import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { instantToVtiger, userDateTimeToInstant } from '../../records/time';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../records/vtql';
+import type { VtqlCondition } from '../../records/vtql';
 import { fieldsMapper, RECORD } from './common';
-import { hasLineItems } from '../lineItems/inventory';
-import { addLineItems, inventoryOperation } from '../lineItems/lineItems';
+import { hasLineItems } from '../../records/inventory';
+import { addLineItems, inventoryOperation } from './lineItems';
 import { elementFromMapper } from './values';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;

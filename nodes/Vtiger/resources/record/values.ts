@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import type { VtigerModuleDescription } from '../../shared/describe';
-import { findField } from '../../shared/describe';
-import { FieldValueError, fieldDisplayName, toVtigerElement, writeLabel } from '../../shared/fields';
-import { inputError } from '../../shared/input';
-import { isLineItemField } from '../lineItems/inventory';
+import type { VtigerModuleDescription } from '../../records/describe';
+import { findField } from '../../records/describe';
+import { FieldValueError, fieldDisplayName, toVtigerElement, writeLabel } from '../../records/fields';
+import { inputError } from '../../records/input';
+import { isLineItemField } from '../../records/inventory';
 
 const DATE_KINDS = ['date', 'datetime'];
 

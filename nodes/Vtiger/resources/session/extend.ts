@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 
-import { jsonItems } from '../../shared/output';
+import { jsonItems } from '../../records/output';
 
 /** extendsession answers the session itself (`sessionName`, `userId` …): the session id stays out of the output. */
 async function extended(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {

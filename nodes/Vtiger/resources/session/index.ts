@@ -1,5 +1,5 @@
-import { operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
+import { operationPicker } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
 import { extendSessionOption } from './extend';
 import { logoutOption } from './logout';
 

@@ -9,12 +9,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { readMaxConcurrency, withCrmSlot } from '../../shared/concurrency';
-import { readVtigerResponse, resultToJsonItems } from '../../shared/envelope';
-import { failureFromThrown, isSessionFailure, vtigerApiError } from '../../shared/errors';
-import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
-import { secretsOf } from '../../shared/transport';
-import { normalizeBaseUrl, webserviceUrl } from '../../shared/url';
+import { readMaxConcurrency, withCrmSlot } from '../../webservice/concurrency';
+import { readVtigerResponse, resultToJsonItems } from '../../webservice/envelope';
+import { failureFromThrown, isSessionFailure, vtigerApiError } from '../../webservice/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { secretsOf } from '../../webservice/transport';
+import { normalizeBaseUrl, webserviceUrl } from '../../webservice/url';
 
 /**
  * logout reads the session to end from `sessionName` in the POST body (07_other_ops_patched_8081.jsonl),

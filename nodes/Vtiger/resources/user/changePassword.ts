@@ -6,12 +6,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { explainingRequest } from '../../shared/explain';
-import { missingHandlerHint } from '../customOperation/explain';
-import { readUserId, USER, userLocator } from './common';
+import { inputError, setVtigerParams } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { explainingRequest } from '../../webservice/explain';
+import { missingHandlerHint } from '../../webservice/missingHandler';
+import { readUserId, USER, userLocator } from '../../records/users';
 
 async function sendChangePassword(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const id = readUserId(this, 'userId', 'User');

@@ -6,11 +6,11 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { explainingRequest } from '../../shared/explain';
-import { missingHandlerHint } from '../customOperation/explain';
-import { readUserId, USER, userLocator } from './common';
+import { inputError, setVtigerParams } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { explainingRequest } from '../../webservice/explain';
+import { missingHandlerHint } from '../../webservice/missingHandler';
+import { readUserId, USER, userLocator } from '../../records/users';
 
 function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string } {
 	const id = readUserId(ctx, 'userId', 'User');

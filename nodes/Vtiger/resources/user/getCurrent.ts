@@ -7,12 +7,12 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { failureOf } from '../../shared/errors';
-import { setVtigerParams } from '../../shared/input';
-import { jsonItems, pairWithInput } from '../../shared/output';
-import { sendRoutedRequest } from '../../shared/routing';
-import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
-import { vtigerApiRequest } from '../../shared/transport';
+import { failureOf } from '../../webservice/errors';
+import { setVtigerParams } from '../../records/input';
+import { jsonItems, pairWithInput } from '../../records/output';
+import { sendRoutedRequest } from '../../webservice/routing';
+import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { vtigerApiRequest } from '../../webservice/transport';
 
 /**
  * The login answer's userId, which the credential keeps; before the first login there is none,

@@ -1,7 +1,7 @@
-import { operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
+import { operationPicker } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
 import { changePasswordOption, changePasswordProperties } from './changePassword';
-import { USER } from './common';
+import { USER } from '../../records/users';
 import { deleteUserOption, deleteUserProperties } from './delete';
 import { getCurrentUserOption } from './getCurrent';
 
