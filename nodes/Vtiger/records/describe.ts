@@ -88,11 +88,6 @@ export async function describeModule(
 	return await description;
 }
 
-/** Forget cached describes (tests, and after a module's fields change). */
-export function clearDescribeCache(): void {
-	cache.clear();
-}
-
 export function findField(description: VtigerModuleDescription, name: string): VtigerField | undefined {
 	return description.fields.find((field) => field.name === name);
 }

@@ -240,20 +240,6 @@ export function withRecordOutput(pager: Pager = routedRequest, moduleOf: RecordM
 	};
 }
 
-/** Record operations that answer records: they get Simplify and the output Options. */
-export const RECORD_OUTPUT_OPERATIONS = [
-	'get',
-	'getAll',
-	'query',
-	'getRelated',
-	'queryRelated',
-	'getChanges',
-	'getWithLineItems',
-	'create',
-	'update',
-	'replace',
-];
-
 /** Simplify of record operations, from node version 2 on (version 1 keeps Vtiger's raw answer). */
 export function recordSimplify(resource: string, operations: string[], description?: string): INodeProperties {
 	return {
