@@ -1,15 +1,12 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type {
-	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeParameterResourceLocator,
 } from 'n8n-workflow';
 
 import { describeModule } from './describe';
 import type { VtigerModuleDescription } from './describe';
 import { completeRecordId, parseRecordUrl, prefixOf } from './ids';
-import { getOperationMethod } from '../webservice/operations';
 
 /** A bad parameter, reported before any write reaches Vtiger. */
 export function inputError(
@@ -22,21 +19,6 @@ export function inputError(
 		itemIndex: ctx.getItemIndex(),
 		description,
 	});
-}
-
-/** Puts Vtiger parameters where the operation's registered method reads them. */
-export function setVtigerParams(
-	requestOptions: IHttpRequestOptions,
-	operation: string,
-	params: IDataObject,
-): IHttpRequestOptions {
-	if (getOperationMethod(operation) === 'GET') {
-		requestOptions.qs = { ...(requestOptions.qs ?? {}), operation, ...params };
-	} else {
-		const body = typeof requestOptions.body === 'object' && requestOptions.body !== null ? requestOptions.body : {};
-		requestOptions.body = { ...(body as IDataObject), operation, ...params };
-	}
-	return requestOptions;
 }
 
 export function moduleParameter(ctx: IExecuteSingleFunctions): string {

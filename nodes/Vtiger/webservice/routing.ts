@@ -7,6 +7,7 @@ import type {
 	IHttpRequestOptions,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
+	INodePropertyRouting,
 	PostReceiveAction,
 } from 'n8n-workflow';
 
@@ -53,13 +54,23 @@ function ensureEnvelopeAction(requestData: ResultOptions): void {
 	});
 }
 
-/** The Vtiger operation a routed request is for (`operation` in the query string or the body). */
-export function routedOperation(requestData: ResultOptions): string {
+/** The parameters of a routed request as the operation gave them (the body's, then the query string's). */
+export function routedParams(requestData: ResultOptions): IDataObject {
 	const { qs, body } = requestData.options;
-	const fromQs = (qs as IDataObject | undefined)?.operation;
-	const fromBody =
-		typeof body === 'object' && body !== null ? (body as IDataObject).operation : undefined;
-	return String(fromQs ?? fromBody ?? '');
+	return {
+		...((typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as IDataObject),
+		...((qs ?? {}) as IDataObject),
+	};
+}
+
+/** The routed request with exactly these parameters, `operation` among them: a send that writes its own requests. */
+export function withVtigerParams(requestData: ResultOptions, params: IDataObject): ResultOptions {
+	return { ...requestData, options: { ...requestData.options, qs: params, body: undefined } };
+}
+
+/** The Vtiger operation a routed request is for. */
+export function routedOperation(requestData: ResultOptions): string {
+	return String(routedParams(requestData).operation ?? '');
 }
 
 /**
@@ -68,11 +79,8 @@ export function routedOperation(requestData: ResultOptions): string {
  * JSON strings. The node's routing may put parameters in `qs` or `body`; the copy moves them.
  */
 function prepareRequest(requestData: ResultOptions, operation: string): ResultOptions {
-	const { qs, body, method, url } = requestData.options;
-	const params: IDataObject = {
-		...((typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as IDataObject),
-		...((qs ?? {}) as IDataObject),
-	};
+	const { method, url } = requestData.options;
+	const params = routedParams(requestData);
 	delete params.operation;
 	delete params.sessionName;
 	const chosen: VtigerHttpMethod = isRegisteredOperation(operation)
@@ -118,16 +126,10 @@ async function sendCarrying(
 	)) as IN8nHttpFullResponse;
 	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
 	for (const action of actions) {
-		items = await (action as PostReceiveFunction).call(ctx, items, response);
+		items = await (action as VtigerPostReceive).call(ctx, items, response);
 	}
 	return items;
 }
-
-type PostReceiveFunction = (
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-) => Promise<INodeExecutionData[]>;
 
 /**
  * One routed Vtiger request (with the node's preSend/postReceive applied by RoutingNode):
@@ -193,4 +195,51 @@ export async function routedRequest(
 	requestData: ResultOptions,
 ): Promise<INodeExecutionData[]> {
 	return await sendRoutedRequest(this, requestData);
+}
+
+/** An operation's step on the items made of Vtiger's `result` (the envelope is already unwrapped). */
+export type VtigerPostReceive = (
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+) => Promise<INodeExecutionData[]>;
+
+/** How an operation's requests go out: one request (routedRequest), or a pager or wrapper ending in sendRoutedRequest. */
+export type VtigerSend = (this: IExecutePaginationFunctions, requestData: ResultOptions) => Promise<INodeExecutionData[]>;
+
+/** What one operation of the node asks of Vtiger. */
+export interface VtigerRequest {
+	/** Vtiger's operation; its HTTP method comes from operations.ts. Only Custom Operation, whose send names the
+	 * operation, leaves it out. */
+	operation?: string;
+	/** Vtiger's parameters for one item, as values (objects are JSON-encoded): sendRoutedRequest places them where
+	 * webservice.php reads them for the operation's method. An `operation` among them replaces the routing's for this
+	 * item (Create's line items go to the extension's n8n_inventory_create where it is installed). */
+	params?: (this: IExecuteSingleFunctions) => Promise<IDataObject>;
+	postReceive?: VtigerPostReceive[];
+	send?: VtigerSend;
+}
+
+/**
+ * n8n's routing of one operation. Every request goes through the node's pagination hook (`paginate: true`), where
+ * sendRoutedRequest handles the envelope, the session and the concurrency; an operation cannot leave it out.
+ */
+export function vtigerRouting({ operation, params, postReceive, send }: VtigerRequest): INodePropertyRouting {
+	const routing: INodePropertyRouting = {
+		request: operation ? { method: getOperationMethod(operation), qs: { operation } } : { method: 'POST' },
+		send: { paginate: true },
+		operations: { pagination: send ?? routedRequest },
+	};
+	if (params) {
+		routing.send = {
+			paginate: true,
+			preSend: [
+				async function (this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+					return { ...requestOptions, qs: { ...(requestOptions.qs ?? {}), ...(await params.call(this)) } };
+				},
+			],
+		};
+	}
+	if (postReceive?.length) routing.output = { postReceive };
+	return routing;
 }

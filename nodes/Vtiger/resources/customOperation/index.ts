@@ -16,6 +16,7 @@ import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '..
 import { operationPicker, showFor } from '../../records/properties';
 import type { VtigerResource } from '../../records/properties';
 import { vtigerApiRequest } from '../../webservice/transport';
+import { vtigerRouting } from '../../webservice/routing';
 
 const CUSTOM = 'customOperation';
 const RESERVED_OPERATIONS = ['login', 'getchallenge'];
@@ -118,11 +119,7 @@ const callOption: INodePropertyOptions = {
 	value: 'call',
 	action: 'Call a webservice operation',
 	description: 'Call any operation, including those an extension registers (e.g. gettranslation)',
-	routing: {
-		request: { method: 'POST' },
-		send: { paginate: true },
-		operations: { pagination: callCustom },
-	},
+	routing: vtigerRouting({ send: callCustom }),
 };
 
 const properties: INodeProperties[] = [

@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
@@ -9,15 +8,16 @@ import type {
 
 import { labelFieldsOf } from '../../records/describe';
 import type { VtigerField, VtigerModuleDescription } from '../../records/describe';
-import { inputError, moduleParameter, setVtigerParams } from '../../records/input';
+import { inputError, moduleParameter } from '../../records/input';
 import { jsonItems, simplifyParameter } from '../../records/output';
 import { modulePicker, simplifyToggle } from '../../records/properties';
 import { MODULE } from './getAll';
+import { vtigerRouting } from '../../webservice/routing';
 
-async function sendDescribe(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function describeParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const module = moduleParameter(this);
 	if (!module) throw inputError(this, 'Module', 'choose a module');
-	return setVtigerParams(requestOptions, 'describe', { elementType: module });
+	return { elementType: module };
 }
 
 function simpleField(field: VtigerField): IDataObject {
@@ -55,11 +55,7 @@ export const describeOption: INodePropertyOptions = {
 	value: 'describe',
 	action: 'Describe a module',
 	description: 'Get a module\'s fields, their types and what the user may do with it',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'describe' } },
-		send: { paginate: true, preSend: [sendDescribe] },
-		output: { postReceive: [describedModule] },
-	},
+	routing: vtigerRouting({ operation: 'describe', params: describeParams, postReceive: [describedModule] }),
 };
 
 export const describeProperties: INodeProperties[] = [

@@ -8,6 +8,7 @@ import type {
 
 import { jsonItems, simplifyParameter } from '../../records/output';
 import { simplifyToggle } from '../../records/properties';
+import { vtigerRouting } from '../../webservice/routing';
 
 export const MODULE = 'module';
 
@@ -28,11 +29,7 @@ export const getAllModulesOption: INodePropertyOptions = {
 	value: 'getAll',
 	action: 'Get many modules',
 	description: 'List the modules the user can access (listtypes)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'listtypes' } },
-		send: { paginate: true },
-		output: { postReceive: [oneItemPerModule] },
-	},
+	routing: vtigerRouting({ operation: 'listtypes', postReceive: [oneItemPerModule] }),
 };
 
 export const getAllModulesProperties: INodeProperties[] = [

@@ -1,22 +1,22 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, moduleParameter, setVtigerParams } from '../../records/input';
+import { inputError, moduleParameter } from '../../records/input';
 import { jsonItems, simplifyParameter } from '../../records/output';
 import { modulePicker, simplifyToggle } from '../../records/properties';
+import { vtigerRouting } from '../../webservice/routing';
 
 const MODULE = 'module';
 
-async function sendRelatedTypes(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function relatedTypesParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const module = moduleParameter(this);
 	if (!module) throw inputError(this, 'Module', 'choose a module');
-	return setVtigerParams(requestOptions, 'relatedtypes', { elementType: module });
+	return { elementType: module };
 }
 
 /**
@@ -43,11 +43,11 @@ export const getRelatedModulesOption: INodePropertyOptions = {
 	value: 'getRelatedModules',
 	action: 'Get related modules',
 	description: 'The related lists of a module: which modules relate to it, under which labels (relatedtypes)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'relatedtypes' } },
-		send: { paginate: true, preSend: [sendRelatedTypes] },
-		output: { postReceive: [oneItemPerRelation] },
-	},
+	routing: vtigerRouting({
+		operation: 'relatedtypes',
+		params: relatedTypesParams,
+		postReceive: [oneItemPerRelation],
+	}),
 };
 
 export const getRelatedModulesProperties: INodeProperties[] = [

@@ -1,17 +1,18 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { describeForOperation, resolveRecordId } from '../../records/input';
 import { jsonItems } from '../../records/output';
 import { showFor } from '../../records/properties';
 import { describeRelated, readRelation, relationPicker } from '../../records/relation';
 import type { VtigerRelation } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
 
 async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRelation): Promise<string> {
 	const related = await describeRelated(ctx, relation);
@@ -23,15 +24,15 @@ async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRel
 	});
 }
 
-async function sendAddRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function addRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const sourceRecordId = resolveRecordId(this, description);
 	const relation = await readRelation(this, description);
-	return setVtigerParams(requestOptions, 'add_related', {
+	return {
 		sourceRecordId,
 		relatedRecordId: await relatedRecordId(this, relation),
 		relationIdLabel: relation.label,
-	});
+	};
 }
 
 /** Vtiger answers `{message: "successfull"}` (sic); the item also says what was linked. */
@@ -55,11 +56,7 @@ export const addRelatedOption: INodePropertyOptions = {
 	value: 'addRelated',
 	action: 'Add a related record',
 	description: 'Add a record to one of a record\'s related lists (add_related)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'add_related' } },
-		send: { paginate: true, preSend: [sendAddRelated] },
-		output: { postReceive: [linked] },
-	},
+	routing: vtigerRouting({ operation: 'add_related', params: addRelatedParams, postReceive: [linked] }),
 };
 
 export const addRelatedProperties: INodeProperties[] = [

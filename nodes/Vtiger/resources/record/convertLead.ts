@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
@@ -10,13 +9,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { describeModule } from '../../records/describe';
 import { FieldValueError, toVtigerElement } from '../../records/fields';
-import { inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { inputError, resolveRecordId } from '../../records/input';
 import { jsonItems } from '../../records/output';
 import { showFor } from '../../records/properties';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { userLocator } from '../../records/users';
 import { readUserId } from '../../records/users';
 import { RECORD } from './common';
+import { vtigerRouting } from '../../webservice/routing';
 
 const TARGETS = [
 	{ module: 'Accounts', toggle: 'createOrganization', fields: 'organizationFields', title: 'Organization', key: 'organizationId' },
@@ -45,7 +45,7 @@ async function leadId(ctx: IExecuteSingleFunctions): Promise<string> {
  * {create, name, …fields}, Contacts: {…}, Potentials: {…}}}`. Fields not given come from the lead
  * through the CRM's lead mapping.
  */
-async function sendConvertLead(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function convertLeadParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const id = await leadId(this);
 	const chosen = TARGETS.filter((target) => this.getNodeParameter(target.toggle, false) === true);
 	if (chosen.length === 0) throw inputError(this, 'Create', 'choose at least one of organization, contact and opportunity');
@@ -63,9 +63,9 @@ async function sendConvertLead(this: IExecuteSingleFunctions, requestOptions: IH
 			...(create ? await entityValues(this, target.module, target.fields, target.title) : {}),
 		};
 	}
-	return setVtigerParams(requestOptions, 'convertlead', {
+	return {
 		element: JSON.stringify({ leadId: id, assignedTo, entities }),
-	});
+	};
 }
 
 /** `{Accounts: "11x163", Contacts: "12x164"}` with readable names and the lead. */
@@ -88,11 +88,7 @@ export const convertLeadOption: INodePropertyOptions = {
 	value: 'convertLead',
 	action: 'Convert a lead',
 	description: 'Turn a lead into an organization, a contact and/or an opportunity (convertlead)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'convertlead' } },
-		send: { paginate: true, preSend: [sendConvertLead] },
-		output: { postReceive: [converted] },
-	},
+	routing: vtigerRouting({ operation: 'convertlead', params: convertLeadParams, postReceive: [converted] }),
 };
 
 function entityMapper(name: string, toggle: string, method: string, title: string): INodeProperties {

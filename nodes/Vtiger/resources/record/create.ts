@@ -1,14 +1,15 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { missingMandatory, writeLabel } from '../../records/fields';
 import { explainingRequest } from '../../webservice/explain';
-import { describeForOperation, inputError, setVtigerParams } from '../../records/input';
+import { describeForOperation, inputError } from '../../records/input';
 import { pairWithInput, withRecordOutput } from '../../records/output';
 import { addLineItems, explainLineItemCreate, inventoryOperation } from './lineItems';
 import { fieldsMapper } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
+import { vtigerRouting } from '../../webservice/routing';
 
-async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function createParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'createable');
 	const element = await addLineItems(this, description, asCalendarTask(this, description, elementFromMapper(this, description)), 'create');
 	const missing = missingMandatory(description, element);
@@ -21,10 +22,8 @@ async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 		);
 	}
 	const extension = await inventoryOperation(this, description, element, 'create');
-	return setVtigerParams(requestOptions, extension ?? 'create', {
-		elementType: description.name,
-		element: JSON.stringify(element),
-	});
+	// the extension's operation replaces create where it writes the lines (inventoryOperation)
+	return { ...(extension ? { operation: extension } : {}), elementType: description.name, element: JSON.stringify(element) };
 }
 
 export const createOption: INodePropertyOptions = {
@@ -32,12 +31,12 @@ export const createOption: INodePropertyOptions = {
 	value: 'create',
 	action: 'Create a record',
 	description: 'Create a record in a module',
-	routing: {
-		request: { method: 'POST', body: { operation: 'create' } },
-		send: { paginate: true, preSend: [sendCreate] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(explainingRequest(explainLineItemCreate)) },
-	},
+	routing: vtigerRouting({
+		operation: 'create',
+		params: createParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(explainingRequest(explainLineItemCreate)),
+	}),
 };
 
 export const createProperties: INodeProperties[] = [fieldsMapper(['create'], 'getCreateFields', true)];

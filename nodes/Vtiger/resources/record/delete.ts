@@ -1,19 +1,20 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { explainingRequest, explainRecordAccess } from '../../webservice/explain';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { describeForOperation, resolveRecordId } from '../../records/input';
 import { jsonItems } from '../../records/output';
 import { recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
 
-async function sendDelete(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function deleteParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'deleteable');
-	return setVtigerParams(requestOptions, 'delete', { id: resolveRecordId(this, description) });
+	return { id: resolveRecordId(this, description) };
 }
 
 /** Vtiger answers `{status: "successful"}`; the item also says which record went. */
@@ -27,12 +28,12 @@ export const deleteOption: INodePropertyOptions = {
 	value: 'delete',
 	action: 'Delete a record',
 	description: 'Delete one record',
-	routing: {
-		request: { method: 'POST', body: { operation: 'delete' } },
-		send: { paginate: true, preSend: [sendDelete] },
-		output: { postReceive: [deletedRecord] },
-		operations: { pagination: explainingRequest(explainRecordAccess) },
-	},
+	routing: vtigerRouting({
+		operation: 'delete',
+		params: deleteParams,
+		postReceive: [deletedRecord],
+		send: explainingRequest(explainRecordAccess),
+	}),
 };
 
 export const deleteProperties: INodeProperties[] = [recordLocator(['delete'])];

@@ -1,17 +1,17 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { describeModule } from '../../records/describe';
-import { inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { inputError, resolveRecordId } from '../../records/input';
 import { showFor } from '../../records/properties';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { RECORD } from './common';
+import { vtigerRouting } from '../../webservice/routing';
 
 const DOCUMENTS = 'Documents';
 
@@ -24,7 +24,7 @@ async function documentId(ctx: IExecuteSingleFunctions): Promise<string> {
  * files_retrieve takes the id of the document's attachment (its `imageattachmentids`), not the
  * document's own id, which answers RECORD_NOT_FOUND (07_other_ops_patched_8081.jsonl).
  */
-async function sendFilesRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function filesRetrieveParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const id = await documentId(this);
 	const document = ((await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) ?? {}) as IDataObject;
 	const attachment = String(document.imageattachmentids ?? '')
@@ -41,7 +41,7 @@ async function sendFilesRetrieve(this: IExecuteSingleFunctions, requestOptions: 
 				: `document ${id} has no file attached`,
 		);
 	}
-	return setVtigerParams(requestOptions, 'files_retrieve', { id: attachment });
+	return { id: attachment };
 }
 
 /** `[{fileid, filename, filetype, filesize, filecontents (base64)}]` becomes binary data. */
@@ -68,11 +68,7 @@ export const downloadFileOption: INodePropertyOptions = {
 	value: 'downloadFile',
 	action: 'Download a document file',
 	description: 'Download the file of a Document into binary data (files_retrieve)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'files_retrieve' } },
-		send: { paginate: true, preSend: [sendFilesRetrieve] },
-		output: { postReceive: [toBinary] },
-	},
+	routing: vtigerRouting({ operation: 'files_retrieve', params: filesRetrieveParams, postReceive: [toBinary] }),
 };
 
 export const downloadFileProperties: INodeProperties[] = [

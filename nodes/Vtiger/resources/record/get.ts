@@ -1,13 +1,14 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { explainingRequest, explainRecordAccess } from '../../webservice/explain';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { describeForOperation, resolveRecordId } from '../../records/input';
 import { pairWithInput, withRecordOutput } from '../../records/output';
 import { recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
 
-async function sendRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function retrieveParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
-	return setVtigerParams(requestOptions, 'retrieve', { id: resolveRecordId(this, description) });
+	return { id: resolveRecordId(this, description) };
 }
 
 export const getOption: INodePropertyOptions = {
@@ -15,12 +16,12 @@ export const getOption: INodePropertyOptions = {
 	value: 'get',
 	action: 'Get a record',
 	description: 'Retrieve one record',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve' } },
-		send: { paginate: true, preSend: [sendRetrieve] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve',
+		params: retrieveParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(explainingRequest(explainRecordAccess)),
+	}),
 };
 
 export const getProperties: INodeProperties[] = [recordLocator(['get'])];

@@ -3,21 +3,20 @@ import type {
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeForOperation, inputError, setVtigerParams } from '../../records/input';
+import { describeForOperation, inputError } from '../../records/input';
 import { describeModule } from '../../records/describe';
 import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../records/output';
 import { showFor, simplifyToggle } from '../../records/properties';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { toEpochSeconds } from '../../records/time';
 import { RECORD } from './common';
 
-async function sendSync(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function syncParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const since = this.getNodeParameter('since', '');
 	const epoch = toEpochSeconds(since, this.getTimezone());
@@ -25,7 +24,7 @@ async function sendSync(this: IExecuteSingleFunctions, requestOptions: IHttpRequ
 		throw inputError(this, 'Since', `"${String(since)}" is not a date, a date and time, or epoch seconds`);
 	}
 	// modifiedTime 0 is read as empty and crashes sync (06_sync_patched_8081.jsonl); 1 means "from the start"
-	return setVtigerParams(requestOptions, 'sync', { elementType: description.name, modifiedTime: Math.max(1, epoch) });
+	return { elementType: description.name, modifiedTime: Math.max(1, epoch) };
 }
 
 /** Follows `more` with the page's `lastModifiedTime` (exclusive lower bound, 06_sync_patched_8081.jsonl). */
@@ -69,12 +68,7 @@ export const getChangesOption: INodePropertyOptions = {
 	value: 'getChanges',
 	action: 'Get changed records',
 	description: 'Records created, changed or deleted since a point in time (sync)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'sync' } },
-		send: { paginate: true, preSend: [sendSync] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: syncPager },
-	},
+	routing: vtigerRouting({ operation: 'sync', params: syncParams, postReceive: [pairWithInput], send: syncPager }),
 };
 
 export const getChangesProperties: INodeProperties[] = [

@@ -3,35 +3,31 @@ import type {
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { describeModule } from '../../records/describe';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../records/input';
+import { describeForOperation, resolveRecordId } from '../../records/input';
 import { pairWithInput, withRecordOutput } from '../../records/output';
 import type { RecordModuleOf } from '../../records/output';
 import { returnAllAndLimit } from '../../records/properties';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { VTQL_PAGE_SIZE } from '../../records/vtql';
 import { readRelation, relationPicker } from '../../records/relation';
 import { pageQueryRelated } from './relatedPager';
 import { RECORD, recordLocator } from './common';
 
-async function sendRetrieveRelated(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
+async function retrieveRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const id = resolveRecordId(this, description);
 	const relation = await readRelation(this, description);
-	return setVtigerParams(requestOptions, 'retrieve_related', {
+	return {
 		id,
 		relatedType: relation.module,
 		relatedLabel: relation.label,
-	});
+	};
 }
 
 /**
@@ -54,7 +50,7 @@ async function relatedPager(
 	return [...items, ...(await pageQueryRelated(this, requestData, target, first.length, max - items.length))];
 }
 
-/** The related module: sendRetrieveRelated put it in `relatedType`. */
+/** The related module: retrieveRelatedParams put it in `relatedType`. */
 const relatedTypeOf: RecordModuleOf = (_ctx, requestData) =>
 	String((requestData.options.qs as IDataObject | undefined)?.relatedType ?? '') || undefined;
 
@@ -63,12 +59,12 @@ export const getRelatedOption: INodePropertyOptions = {
 	value: 'getRelated',
 	action: 'Get related records',
 	description: 'Records in one of a record\'s related lists (retrieve_related)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve_related' } },
-		send: { paginate: true, preSend: [sendRetrieveRelated] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(relatedPager, relatedTypeOf) },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve_related',
+		params: retrieveRelatedParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(relatedPager, relatedTypeOf),
+	}),
 };
 
 export const getRelatedProperties: INodeProperties[] = [

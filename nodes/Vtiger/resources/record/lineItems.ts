@@ -14,6 +14,7 @@ import { failureOf } from '../../webservice/errors';
 import { isRecordId } from '../../records/ids';
 import { inputError } from '../../records/input';
 import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { routedOperation, routedParams } from '../../webservice/routing';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { normalizeBaseUrl } from '../../webservice/url';
 import { EXTENSION_REMEDY, extensionOffers } from '../../webservice/extension';
@@ -260,14 +261,12 @@ export async function inventoryOperation(
 
 /** The element of a routed create/update/revise, as sent. */
 function sentElement(requestData: Parameters<ExplainFailure>[1]): string {
-	const body = requestData.options.body;
-	return String(typeof body === 'object' && body !== null ? ((body as IDataObject).element ?? '') : '');
+	return String(routedParams(requestData).element ?? '');
 }
 
 /** The operation of a routed write, as sent. */
 function sentOperation(requestData: Parameters<ExplainFailure>[1]): string {
-	const body = requestData.options.body;
-	return String(typeof body === 'object' && body !== null ? ((body as IDataObject).operation ?? '') : '');
+	return routedOperation(requestData);
 }
 
 const WEB_UI_INSTEAD = `${EXTENSION_REMEDY} Until then: create the record, or change its line items, in the CRM's web UI; the node's Update without Line Items changes its other fields. Vtiger on PHP 7 (or SalesPlatform) does not have these bugs.`;

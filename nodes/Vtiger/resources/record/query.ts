@@ -3,24 +3,23 @@ import type {
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../records/input';
+import { inputError } from '../../records/input';
 import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
 import { pageVtql } from '../../records/paging';
 import { showFor } from '../../records/properties';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { splitUserQuery, terminate } from '../../records/vtql';
 import { RECORD } from './common';
 
-async function sendUserQuery(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function userQueryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const query = String(this.getNodeParameter('query', '') ?? '').trim();
 	if (!query || query === ';') throw inputError(this, 'Query', 'enter a VTQL query, e.g. SELECT * FROM Contacts;');
-	return setVtigerParams(requestOptions, 'query', { query });
+	return { query };
 }
 
 /**
@@ -51,12 +50,12 @@ export const queryOption: INodePropertyOptions = {
 	value: 'query',
 	action: 'Run a VTQL query',
 	description: 'Run a query in Vtiger\'s query language (VTQL)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'query' } },
-		send: { paginate: true, preSend: [sendUserQuery] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(userQueryPager, moduleOfSentQuery) },
-	},
+	routing: vtigerRouting({
+		operation: 'query',
+		params: userQueryParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(userQueryPager, moduleOfSentQuery),
+	}),
 };
 
 export const queryProperties: INodeProperties[] = [

@@ -3,7 +3,6 @@ import type {
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
@@ -11,16 +10,16 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { describeModule } from '../../records/describe';
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../records/input';
+import { describeForOperation, inputError, resolveRecordId } from '../../records/input';
 import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
 import { showFor } from '../../records/properties';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { pageQueryRelated } from './relatedPager';
 import { relatedStatement, RelatedQueryError } from './relatedQuery';
 import { describeRelated, readRelation, relationPicker } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
 
-async function sendQueryRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function queryRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const id = resolveRecordId(this, description);
 	const relation = await readRelation(this, description);
@@ -34,7 +33,7 @@ async function sendQueryRelated(this: IExecuteSingleFunctions, requestOptions: I
 		if (error instanceof RelatedQueryError) throw inputError(this, 'Query', error.message);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
 	}
-	return setVtigerParams(requestOptions, 'query_related', { query: statement, id, relatedLabel: relation.label });
+	return { query: statement, id, relatedLabel: relation.label };
 }
 
 /** Return All replaces the statement's LIMIT with `LIMIT offset, 100` pages (vtws_query answers 100 rows at most). */
@@ -55,12 +54,12 @@ export const queryRelatedOption: INodePropertyOptions = {
 	value: 'queryRelated',
 	action: 'Query related records',
 	description: 'Run a VTQL query over the records in one of a record\'s related lists (query_related)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'query_related' } },
-		send: { paginate: true, preSend: [sendQueryRelated] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(queryRelatedPager, moduleOfSentQuery) },
-	},
+	routing: vtigerRouting({
+		operation: 'query_related',
+		params: queryRelatedParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(queryRelatedPager, moduleOfSentQuery),
+	}),
 };
 
 export const queryRelatedProperties: INodeProperties[] = [

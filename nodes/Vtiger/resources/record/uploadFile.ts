@@ -14,7 +14,7 @@ import { isRecordId, OWNER_ID_PREFIXES, prefixOf } from '../../records/ids';
 import { inputError } from '../../records/input';
 import { uploadFile } from '../../webservice/multipart';
 import { showFor } from '../../records/properties';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting, withVtigerParams } from '../../webservice/routing';
 import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { quoteVtql } from '../../records/vtql';
@@ -126,7 +126,7 @@ async function uploadRequest(this: IExecutePaginationFunctions, requestData: Res
 	};
 	let items: INodeExecutionData[];
 	try {
-		items = await sendRoutedRequest(this, { ...requestData, options: { ...requestData.options, body: body as unknown as IDataObject } });
+		items = await sendRoutedRequest(this, withVtigerParams(requestData, body));
 	} catch (error) {
 		if (!(error instanceof NodeApiError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
 		const apiError: NodeApiError = error;
@@ -153,11 +153,7 @@ export const uploadFileOption: INodePropertyOptions = {
 	value: 'uploadFile',
 	action: 'Upload a file as a document',
 	description: 'Create a Document from a file in binary data, optionally linked to records',
-	routing: {
-		request: { method: 'POST', body: { operation: 'create' } },
-		send: { paginate: true },
-		operations: { pagination: uploadRequest },
-	},
+	routing: vtigerRouting({ operation: 'create', send: uploadRequest }),
 };
 
 const show = showFor(RECORD, ['uploadFile']);

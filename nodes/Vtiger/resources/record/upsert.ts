@@ -16,7 +16,7 @@ import { describeForOperation, inputError } from '../../records/input';
 import { runSerially } from '../../webservice/keyedLock';
 import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../records/output';
 import { showFor } from '../../records/properties';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting, withVtigerParams } from '../../webservice/routing';
 import { instantToVtiger, userDateTimeToInstant } from '../../records/time';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../records/vtql';
@@ -114,10 +114,6 @@ function describeMatch(conditions: VtqlCondition[]): string {
 	return conditions.map((condition) => `${condition.field} = "${String(condition.value)}"`).join(' and ');
 }
 
-function withBody(requestData: ResultOptions, body: IDataObject): ResultOptions {
-	return { ...requestData, options: { ...requestData.options, body } };
-}
-
 function marked(items: INodeExecutionData[], operation: 'created' | 'updated'): INodeExecutionData[] {
 	return items.map((item) => ({ ...item, json: { ...item.json, _operation: operation } }));
 }
@@ -156,7 +152,7 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 			}
 			const operation = (await inventoryOperation(this, description, element, 'create')) ?? 'create';
 			const body = { operation, elementType: description.name, element: JSON.stringify(element) };
-			return marked(await sendRoutedRequest(this, withBody(requestData, body)), 'created');
+			return marked(await sendRoutedRequest(this, withVtigerParams(requestData, body)), 'created');
 		}
 		if (ids.length > 1 && !updateAll) {
 			throw inputError(
@@ -170,7 +166,7 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 		const operation = (await inventoryOperation(this, description, element, 'revise')) ?? 'revise';
 		for (const id of ids) {
 			const body = { operation, element: JSON.stringify({ ...element, id }) };
-			output.push(...marked(await sendRoutedRequest(this, withBody(requestData, body)), 'updated'));
+			output.push(...marked(await sendRoutedRequest(this, withVtigerParams(requestData, body)), 'updated'));
 		}
 		return output;
 	});
@@ -181,12 +177,11 @@ export const upsertOption: INodePropertyOptions = {
 	value: 'upsert',
 	action: 'Create or update a record',
 	description: 'Create a new record, or update the current one if it already exists (upsert)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'create' } },
-		send: { paginate: true },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(upsertRequest) },
-	},
+	routing: vtigerRouting({
+		operation: 'create',
+		postReceive: [pairWithInput],
+		send: withRecordOutput(upsertRequest),
+	}),
 };
 
 export const upsertProperties: INodeProperties[] = [

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 
 import { jsonItems } from '../../records/output';
+import { vtigerRouting } from '../../webservice/routing';
 
 /** extendsession answers the session itself (`sessionName`, `userId` …): the session id stays out of the output. */
 async function extended(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -18,9 +19,5 @@ export const extendSessionOption: INodePropertyOptions = {
 	value: 'extend',
 	action: 'Extend the session',
 	description: 'Keep the CRM session alive (extendsession)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'extendsession' } },
-		send: { paginate: true },
-		output: { postReceive: [extended] },
-	},
+	routing: vtigerRouting({ operation: 'extendsession', postReceive: [extended] }),
 };

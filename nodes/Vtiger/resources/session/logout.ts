@@ -15,6 +15,7 @@ import { failureFromThrown, isSessionFailure, vtigerApiError } from '../../webse
 import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { secretsOf } from '../../webservice/transport';
 import { normalizeBaseUrl, webserviceUrl } from '../../webservice/url';
+import { vtigerRouting } from '../../webservice/routing';
 
 /**
  * logout reads the session to end from `sessionName` in the POST body (07_other_ops_patched_8081.jsonl),
@@ -60,9 +61,5 @@ export const logoutOption: INodePropertyOptions = {
 	value: 'logout',
 	action: 'Log out of the CRM',
 	description: 'End the CRM session (logout); the next request logs in again',
-	routing: {
-		request: { method: 'POST', body: { operation: 'logout' } },
-		send: { paginate: true },
-		operations: { pagination: logout },
-	},
+	routing: vtigerRouting({ operation: 'logout', send: logout }),
 };

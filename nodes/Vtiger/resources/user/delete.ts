@@ -1,16 +1,17 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../records/input';
+import { inputError } from '../../records/input';
 import { jsonItems } from '../../records/output';
 import { explainingRequest } from '../../webservice/explain';
 import { missingHandlerHint } from '../../webservice/missingHandler';
 import { readUserId, USER, userLocator } from '../../records/users';
+import { vtigerRouting } from '../../webservice/routing';
 
 function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string } {
 	const id = readUserId(ctx, 'userId', 'User');
@@ -19,8 +20,8 @@ function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string
 	return { id, newOwnerId };
 }
 
-async function sendDeleteUser(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	return setVtigerParams(requestOptions, 'deleteUser', { ...readIds(this) });
+async function deleteUserParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
+	return { ...readIds(this) };
 }
 
 async function deleted(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -32,12 +33,12 @@ export const deleteUserOption: INodePropertyOptions = {
 	value: 'delete',
 	action: 'Delete a user',
 	description: 'Delete a user; another user inherits their records (deleteUser)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'deleteUser' } },
-		send: { paginate: true, preSend: [sendDeleteUser] },
-		output: { postReceive: [deleted] },
-		operations: { pagination: explainingRequest(missingHandlerHint('deleteUser')) },
-	},
+	routing: vtigerRouting({
+		operation: 'deleteUser',
+		params: deleteUserParams,
+		postReceive: [deleted],
+		send: explainingRequest(missingHandlerHint('deleteUser')),
+	}),
 };
 
 export const deleteUserProperties: INodeProperties[] = [

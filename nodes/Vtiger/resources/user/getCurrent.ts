@@ -1,16 +1,15 @@
 import type {
+	IDataObject,
 	DeclarativeRestApiSettings,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 import { failureOf } from '../../webservice/errors';
-import { setVtigerParams } from '../../records/input';
 import { jsonItems, pairWithInput } from '../../records/output';
-import { sendRoutedRequest } from '../../webservice/routing';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { vtigerApiRequest } from '../../webservice/transport';
 
@@ -18,7 +17,7 @@ import { vtigerApiRequest } from '../../webservice/transport';
  * The login answer's userId, which the credential keeps; before the first login there is none,
  * and extendsession (which needs no parameters) both logs in and names the user.
  */
-async function sendRetrieveCurrentUser(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function retrieveCurrentUserParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const credentials = await this.getCredentials(VTIGER_CREDENTIAL_TYPE, this.getItemIndex());
 	let id = String(credentials.userId ?? '');
 	if (!id) {
@@ -27,7 +26,7 @@ async function sendRetrieveCurrentUser(this: IExecuteSingleFunctions, requestOpt
 		};
 		id = String(session.userId ?? '');
 	}
-	return setVtigerParams(requestOptions, 'retrieve', { id });
+	return { id };
 }
 
 /**
@@ -58,10 +57,10 @@ export const getCurrentUserOption: INodePropertyOptions = {
 	value: 'getCurrent',
 	action: 'Get the current user',
 	description: 'Retrieve the user the credential logs in as',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve' } },
-		send: { paginate: true, preSend: [sendRetrieveCurrentUser] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: currentUser },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve',
+		params: retrieveCurrentUserParams,
+		postReceive: [pairWithInput],
+		send: currentUser,
+	}),
 };
