@@ -4,6 +4,7 @@
  * them. An import against that order is a file in the wrong room.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import type { INodePropertyOptions } from 'n8n-workflow';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const NODE = resolve(__dirname, '../../nodes/Vtiger');
@@ -52,5 +53,22 @@ describe('the house', () => {
 		expect(
 			all.filter(({ from, to }) => room(from) === 'resources' && room(to) === 'resources' && resource(from) !== resource(to)),
 		).toEqual([]);
+	});
+});
+
+describe('every operation of the Vtiger node', () => {
+	const { Vtiger } = require('../../nodes/Vtiger/Vtiger.node') as typeof import('../../nodes/Vtiger/Vtiger.node');
+	const pickers = new Vtiger().description.properties.filter((property) => property.name === 'operation');
+	const operations = pickers.flatMap((picker) =>
+		(picker.options ?? []).map((option) => ({ resource: picker.displayOptions?.show?.resource?.[0], option: option as INodePropertyOptions })),
+	);
+
+	it('is found', () => {
+		expect(operations.length).toBeGreaterThanOrEqual(25);
+	});
+
+	it('goes through the pagination hook, where the envelope is handled (vtigerRouting)', () => {
+		const missing = operations.filter(({ option }) => option.routing?.send?.paginate !== true || !option.routing?.operations?.pagination);
+		expect(missing.map(({ resource, option }) => `${String(resource)} › ${option.value}`)).toEqual([]);
 	});
 });

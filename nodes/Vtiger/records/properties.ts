@@ -77,3 +77,35 @@ export function simplifyToggle(resource: string, operations: string[], descripti
 		description,
 	};
 }
+
+/**
+ * One operation of a resource, exported by its file: the resource's lists (the operation picker; for records the
+ * Module picker, Simplify and the output Options) are derived from these, never kept by hand.
+ */
+export interface VtigerOperation {
+	/** The picker entry, its routing made by vtigerRouting (webservice/routing.ts). */
+	option: INodePropertyOptions;
+	properties?: INodeProperties[];
+	/** Record: shows the Module picker. */
+	module?: boolean;
+	/** Record: its records are shaped by the resource's Simplify (operations with their own leave it out). */
+	simplify?: boolean;
+	/** Record: shows the record output Options (reference labels, ISO date-times). */
+	outputOptions?: boolean;
+}
+
+/** The values of the operations that have `flag`, in the order given. */
+export function operationsWith(operations: VtigerOperation[], flag: 'module' | 'simplify' | 'outputOptions'): string[] {
+	return operations.filter((operation) => operation[flag]).map((operation) => String(operation.option.value));
+}
+
+/** A resource of operations: the picker and the operations' parameters, in the order given. */
+export function vtigerResource(option: INodePropertyOptions, operations: VtigerOperation[], defaultOperation: string): VtigerResource {
+	return {
+		option,
+		properties: [
+			operationPicker(String(option.value), operations.map((operation) => operation.option), defaultOperation),
+			...operations.flatMap((operation) => operation.properties ?? []),
+		],
+	};
+}

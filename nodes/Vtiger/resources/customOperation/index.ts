@@ -13,7 +13,7 @@ import type { VtigerFailure } from '../../webservice/envelope';
 import { failureOf } from '../../webservice/errors';
 import { inputError } from '../../records/input';
 import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '../../webservice/operations';
-import { operationPicker, showFor } from '../../records/properties';
+import { showFor, vtigerResource } from '../../records/properties';
 import type { VtigerResource } from '../../records/properties';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { vtigerRouting } from '../../webservice/routing';
@@ -123,7 +123,6 @@ const callOption: INodePropertyOptions = {
 };
 
 const properties: INodeProperties[] = [
-	operationPicker(CUSTOM, [callOption], 'call'),
 	{
 		displayName: 'Operation Name',
 		name: 'operationName',
@@ -181,7 +180,8 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const customOperationResource: VtigerResource = {
-	option: { name: 'Custom Operation', value: CUSTOM, description: 'Any webservice operation by name' },
-	properties,
-};
+export const customOperationResource: VtigerResource = vtigerResource(
+	{ name: 'Custom Operation', value: CUSTOM, description: 'Any webservice operation by name' },
+	[{ option: callOption, properties }],
+	'call',
+);

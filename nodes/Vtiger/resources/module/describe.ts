@@ -13,6 +13,7 @@ import { jsonItems, simplifyParameter } from '../../records/output';
 import { modulePicker, simplifyToggle } from '../../records/properties';
 import { MODULE } from './getAll';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function describeParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const module = moduleParameter(this);
@@ -50,7 +51,7 @@ async function describedModule(this: IExecuteSingleFunctions, items: INodeExecut
 	]);
 }
 
-export const describeOption: INodePropertyOptions = {
+const describeOption: INodePropertyOptions = {
 	name: 'Describe',
 	value: 'describe',
 	action: 'Describe a module',
@@ -58,7 +59,7 @@ export const describeOption: INodePropertyOptions = {
 	routing: vtigerRouting({ operation: 'describe', params: describeParams, postReceive: [describedModule] }),
 };
 
-export const describeProperties: INodeProperties[] = [
+const describeProperties: INodeProperties[] = [
 	modulePicker(MODULE, ['describe'], 'getAllModules'),
 	simplifyToggle(
 		MODULE,
@@ -66,3 +67,5 @@ export const describeProperties: INodeProperties[] = [
 		'Whether to return each field as { name, label, type, mandatory, editable, refersTo, values } instead of Vtiger\'s full description',
 	),
 ];
+
+export const describeOperation: VtigerOperation = { option: describeOption, properties: describeProperties };

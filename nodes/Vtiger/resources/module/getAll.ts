@@ -9,6 +9,7 @@ import type {
 import { jsonItems, simplifyParameter } from '../../records/output';
 import { simplifyToggle } from '../../records/properties';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 export const MODULE = 'module';
 
@@ -24,7 +25,7 @@ async function oneItemPerModule(this: IExecuteSingleFunctions, items: INodeExecu
 	);
 }
 
-export const getAllModulesOption: INodePropertyOptions = {
+const getAllModulesOption: INodePropertyOptions = {
 	name: 'Get Many',
 	value: 'getAll',
 	action: 'Get many modules',
@@ -32,10 +33,12 @@ export const getAllModulesOption: INodePropertyOptions = {
 	routing: vtigerRouting({ operation: 'listtypes', postReceive: [oneItemPerModule] }),
 };
 
-export const getAllModulesProperties: INodeProperties[] = [
+const getAllModulesProperties: INodeProperties[] = [
 	simplifyToggle(
 		MODULE,
 		['getAll'],
 		'Whether to return one item per module ({ name, label, singular, isEntity }) instead of Vtiger\'s answer',
 	),
 ];
+
+export const getAllModulesOperation: VtigerOperation = { option: getAllModulesOption, properties: getAllModulesProperties };

@@ -10,6 +10,7 @@ import { inputError, moduleParameter } from '../../records/input';
 import { jsonItems, simplifyParameter } from '../../records/output';
 import { modulePicker, simplifyToggle } from '../../records/properties';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 const MODULE = 'module';
 
@@ -38,7 +39,7 @@ async function oneItemPerRelation(this: IExecuteSingleFunctions, items: INodeExe
 	);
 }
 
-export const getRelatedModulesOption: INodePropertyOptions = {
+const getRelatedModulesOption: INodePropertyOptions = {
 	name: 'Get Related Modules',
 	value: 'getRelatedModules',
 	action: 'Get related modules',
@@ -50,7 +51,7 @@ export const getRelatedModulesOption: INodePropertyOptions = {
 	}),
 };
 
-export const getRelatedModulesProperties: INodeProperties[] = [
+const getRelatedModulesProperties: INodeProperties[] = [
 	modulePicker(MODULE, ['getRelatedModules']),
 	simplifyToggle(
 		MODULE,
@@ -58,3 +59,5 @@ export const getRelatedModulesProperties: INodeProperties[] = [
 		'Whether to return one item per related list ({ module, label, relation, isEntity }) instead of Vtiger\'s answer',
 	),
 ];
+
+export const getRelatedModulesOperation: VtigerOperation = { option: getRelatedModulesOption, properties: getRelatedModulesProperties };

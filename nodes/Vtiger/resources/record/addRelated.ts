@@ -13,6 +13,7 @@ import { describeRelated, readRelation, relationPicker } from '../../records/rel
 import type { VtigerRelation } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRelation): Promise<string> {
 	const related = await describeRelated(ctx, relation);
@@ -51,7 +52,7 @@ async function linked(this: IExecuteSingleFunctions, items: INodeExecutionData[]
 	);
 }
 
-export const addRelatedOption: INodePropertyOptions = {
+const addRelatedOption: INodePropertyOptions = {
 	name: 'Add Related',
 	value: 'addRelated',
 	action: 'Add a related record',
@@ -59,7 +60,7 @@ export const addRelatedOption: INodePropertyOptions = {
 	routing: vtigerRouting({ operation: 'add_related', params: addRelatedParams, postReceive: [linked] }),
 };
 
-export const addRelatedProperties: INodeProperties[] = [
+const addRelatedProperties: INodeProperties[] = [
 	recordLocator(['addRelated']),
 	relationPicker(RECORD, ['addRelated']),
 	{
@@ -106,3 +107,5 @@ export const addRelatedProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const addRelatedOperation: VtigerOperation = { option: addRelatedOption, properties: addRelatedProperties, module: true };

@@ -17,6 +17,7 @@ import { userLocator } from '../../records/users';
 import { readUserId } from '../../records/users';
 import { RECORD } from './common';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 const TARGETS = [
 	{ module: 'Accounts', toggle: 'createOrganization', fields: 'organizationFields', title: 'Organization', key: 'organizationId' },
@@ -83,7 +84,7 @@ async function converted(this: IExecuteSingleFunctions, items: INodeExecutionDat
 	);
 }
 
-export const convertLeadOption: INodePropertyOptions = {
+const convertLeadOption: INodePropertyOptions = {
 	name: 'Convert Lead',
 	value: 'convertLead',
 	action: 'Convert a lead',
@@ -112,7 +113,7 @@ function entityMapper(name: string, toggle: string, method: string, title: strin
 	};
 }
 
-export const convertLeadProperties: INodeProperties[] = [
+const convertLeadProperties: INodeProperties[] = [
 	{
 		displayName: 'Lead',
 		name: 'leadId',
@@ -177,3 +178,5 @@ export const convertLeadProperties: INodeProperties[] = [
 	entityMapper('opportunityFields', 'createOpportunity', 'getConvertOpportunityFields', 'Opportunity'),
 	userLocator(RECORD, ['convertLead'], 'assignedTo', 'Assigned To', 'Who the new records belong to. Empty: the lead\'s owner.', false),
 ];
+
+export const convertLeadOperation: VtigerOperation = { option: convertLeadOption, properties: convertLeadProperties };

@@ -8,6 +8,7 @@ import { addLineItems, explainLineItemCreate, inventoryOperation } from './lineI
 import { fieldsMapper } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function createParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'createable');
@@ -26,7 +27,7 @@ async function createParams(this: IExecuteSingleFunctions): Promise<IDataObject>
 	return { ...(extension ? { operation: extension } : {}), elementType: description.name, element: JSON.stringify(element) };
 }
 
-export const createOption: INodePropertyOptions = {
+const createOption: INodePropertyOptions = {
 	name: 'Create',
 	value: 'create',
 	action: 'Create a record',
@@ -39,4 +40,6 @@ export const createOption: INodePropertyOptions = {
 	}),
 };
 
-export const createProperties: INodeProperties[] = [fieldsMapper(['create'], 'getCreateFields', true)];
+const createProperties: INodeProperties[] = [fieldsMapper(['create'], 'getCreateFields', true)];
+
+export const createOperation: VtigerOperation = { option: createOption, properties: createProperties, module: true, simplify: true, outputOptions: true };

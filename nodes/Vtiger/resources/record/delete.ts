@@ -11,6 +11,7 @@ import { describeForOperation, resolveRecordId } from '../../records/input';
 import { jsonItems } from '../../records/output';
 import { recordLocator } from './common';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function deleteParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'deleteable');
@@ -23,7 +24,7 @@ async function deletedRecord(this: IExecuteSingleFunctions, items: INodeExecutio
 	return jsonItems(this, items.map((item) => ({ id, ...item.json })));
 }
 
-export const deleteOption: INodePropertyOptions = {
+const deleteOption: INodePropertyOptions = {
 	name: 'Delete',
 	value: 'delete',
 	action: 'Delete a record',
@@ -36,4 +37,6 @@ export const deleteOption: INodePropertyOptions = {
 	}),
 };
 
-export const deleteProperties: INodeProperties[] = [recordLocator(['delete'])];
+const deleteProperties: INodeProperties[] = [recordLocator(['delete'])];
+
+export const deleteOperation: VtigerOperation = { option: deleteOption, properties: deleteProperties, module: true };

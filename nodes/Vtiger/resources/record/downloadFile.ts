@@ -12,6 +12,7 @@ import { showFor } from '../../records/properties';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { RECORD } from './common';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 const DOCUMENTS = 'Documents';
 
@@ -63,7 +64,7 @@ async function toBinary(this: IExecuteSingleFunctions, items: INodeExecutionData
 	return output;
 }
 
-export const downloadFileOption: INodePropertyOptions = {
+const downloadFileOption: INodePropertyOptions = {
 	name: 'Download File',
 	value: 'downloadFile',
 	action: 'Download a document file',
@@ -71,7 +72,7 @@ export const downloadFileOption: INodePropertyOptions = {
 	routing: vtigerRouting({ operation: 'files_retrieve', params: filesRetrieveParams, postReceive: [toBinary] }),
 };
 
-export const downloadFileProperties: INodeProperties[] = [
+const downloadFileProperties: INodeProperties[] = [
 	{
 		displayName: 'Document',
 		name: 'documentId',
@@ -118,3 +119,5 @@ export const downloadFileProperties: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the file in',
 	},
 ];
+
+export const downloadFileOperation: VtigerOperation = { option: downloadFileOption, properties: downloadFileProperties };

@@ -5,13 +5,14 @@ import { describeForOperation, resolveRecordId } from '../../records/input';
 import { pairWithInput, withRecordOutput } from '../../records/output';
 import { recordLocator } from './common';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function retrieveParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	return { id: resolveRecordId(this, description) };
 }
 
-export const getOption: INodePropertyOptions = {
+const getOption: INodePropertyOptions = {
 	name: 'Get',
 	value: 'get',
 	action: 'Get a record',
@@ -24,4 +25,6 @@ export const getOption: INodePropertyOptions = {
 	}),
 };
 
-export const getProperties: INodeProperties[] = [recordLocator(['get'])];
+const getProperties: INodeProperties[] = [recordLocator(['get'])];
+
+export const getOperation: VtigerOperation = { option: getOption, properties: getProperties, module: true, simplify: true, outputOptions: true };

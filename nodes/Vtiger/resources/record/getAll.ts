@@ -14,6 +14,7 @@ import { buildSelect, VtqlInputError } from '../../records/vtql';
 import { RECORD } from './common';
 import { filterProperties, readConditions } from './filters';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function queryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -46,7 +47,7 @@ async function queryParams(this: IExecuteSingleFunctions): Promise<IDataObject> 
 	return { query: statement };
 }
 
-export const getAllOption: INodePropertyOptions = {
+const getAllOption: INodePropertyOptions = {
 	name: 'Get Many',
 	value: 'getAll',
 	action: 'Get many records',
@@ -59,7 +60,7 @@ export const getAllOption: INodePropertyOptions = {
 	}),
 };
 
-export const getAllProperties: INodeProperties[] = [
+const getAllProperties: INodeProperties[] = [
 	...returnAllAndLimit(RECORD, ['getAll']),
 	...filterProperties,
 	recordSimplify(RECORD, ['getAll']),
@@ -103,3 +104,5 @@ export const getAllProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const getAllOperation: VtigerOperation = { option: getAllOption, properties: getAllProperties, module: true };

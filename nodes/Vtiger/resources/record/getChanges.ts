@@ -15,6 +15,7 @@ import { showFor, simplifyToggle } from '../../records/properties';
 import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { toEpochSeconds } from '../../records/time';
 import { RECORD } from './common';
+import type { VtigerOperation } from '../../records/properties';
 
 async function syncParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -63,7 +64,7 @@ async function syncPager(
 	return output;
 }
 
-export const getChangesOption: INodePropertyOptions = {
+const getChangesOption: INodePropertyOptions = {
 	name: 'Get Changes',
 	value: 'getChanges',
 	action: 'Get changed records',
@@ -71,7 +72,7 @@ export const getChangesOption: INodePropertyOptions = {
 	routing: vtigerRouting({ operation: 'sync', params: syncParams, postReceive: [pairWithInput], send: syncPager }),
 };
 
-export const getChangesProperties: INodeProperties[] = [
+const getChangesProperties: INodeProperties[] = [
 	{
 		displayName: 'Since',
 		name: 'since',
@@ -104,3 +105,5 @@ export const getChangesProperties: INodeProperties[] = [
 		'Whether to return one item per changed record (booleans and numbers typed, empty fields left out, with its label) and one { id, deleted: true } per deleted record, instead of Vtiger\'s answer ({ updated, deleted, more, lastModifiedTime }) per batch',
 	),
 ];
+
+export const getChangesOperation: VtigerOperation = { option: getChangesOption, properties: getChangesProperties, module: true, outputOptions: true };

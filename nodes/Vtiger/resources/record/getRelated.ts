@@ -18,6 +18,7 @@ import { VTQL_PAGE_SIZE } from '../../records/vtql';
 import { readRelation, relationPicker } from '../../records/relation';
 import { pageQueryRelated } from './relatedPager';
 import { RECORD, recordLocator } from './common';
+import type { VtigerOperation } from '../../records/properties';
 
 async function retrieveRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -54,7 +55,7 @@ async function relatedPager(
 const relatedTypeOf: RecordModuleOf = (_ctx, requestData) =>
 	String((requestData.options.qs as IDataObject | undefined)?.relatedType ?? '') || undefined;
 
-export const getRelatedOption: INodePropertyOptions = {
+const getRelatedOption: INodePropertyOptions = {
 	name: 'Get Related',
 	value: 'getRelated',
 	action: 'Get related records',
@@ -67,8 +68,10 @@ export const getRelatedOption: INodePropertyOptions = {
 	}),
 };
 
-export const getRelatedProperties: INodeProperties[] = [
+const getRelatedProperties: INodeProperties[] = [
 	recordLocator(['getRelated']),
 	relationPicker(RECORD, ['getRelated']),
 	...returnAllAndLimit(RECORD, ['getRelated']),
 ];
+
+export const getRelatedOperation: VtigerOperation = { option: getRelatedOption, properties: getRelatedProperties, module: true, simplify: true, outputOptions: true };

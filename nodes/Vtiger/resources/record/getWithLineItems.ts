@@ -5,6 +5,7 @@ import { pairWithInput, withRecordOutput } from '../../records/output';
 import { hasLineItems } from '../../records/inventory';
 import { recordLocator } from './common';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function retrieveInventoryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -18,7 +19,7 @@ async function retrieveInventoryParams(this: IExecuteSingleFunctions): Promise<I
 	return { id: resolveRecordId(this, description) };
 }
 
-export const getWithLineItemsOption: INodePropertyOptions = {
+const getWithLineItemsOption: INodePropertyOptions = {
 	name: 'Get With Line Items',
 	value: 'getWithLineItems',
 	action: 'Get a record with its line items',
@@ -31,4 +32,6 @@ export const getWithLineItemsOption: INodePropertyOptions = {
 	}),
 };
 
-export const getWithLineItemsProperties: INodeProperties[] = [recordLocator(['getWithLineItems'])];
+const getWithLineItemsProperties: INodeProperties[] = [recordLocator(['getWithLineItems'])];
+
+export const getWithLineItemsOperation: VtigerOperation = { option: getWithLineItemsOption, properties: getWithLineItemsProperties, module: true, simplify: true, outputOptions: true };

@@ -15,6 +15,7 @@ import { showFor } from '../../records/properties';
 import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { splitUserQuery, terminate } from '../../records/vtql';
 import { RECORD } from './common';
+import type { VtigerOperation } from '../../records/properties';
 
 async function userQueryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const query = String(this.getNodeParameter('query', '') ?? '').trim();
@@ -45,7 +46,7 @@ async function userQueryPager(
 	);
 }
 
-export const queryOption: INodePropertyOptions = {
+const queryOption: INodePropertyOptions = {
 	name: 'Query',
 	value: 'query',
 	action: 'Run a VTQL query',
@@ -58,7 +59,7 @@ export const queryOption: INodePropertyOptions = {
 	}),
 };
 
-export const queryProperties: INodeProperties[] = [
+const queryProperties: INodeProperties[] = [
 	{
 		displayName: 'Query',
 		name: 'query',
@@ -80,3 +81,5 @@ export const queryProperties: INodeProperties[] = [
 		hint: 'On: pages through every matching row (the query\'s own LIMIT is replaced). Off: the query runs as written; Vtiger returns at most 100 rows.',
 	},
 ];
+
+export const queryOperation: VtigerOperation = { option: queryOption, properties: queryProperties, simplify: true, outputOptions: true };

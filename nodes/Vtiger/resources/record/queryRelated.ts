@@ -18,6 +18,7 @@ import { pageQueryRelated } from './relatedPager';
 import { relatedStatement, RelatedQueryError } from './relatedQuery';
 import { describeRelated, readRelation, relationPicker } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
+import type { VtigerOperation } from '../../records/properties';
 
 async function queryRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -49,7 +50,7 @@ async function queryRelatedPager(
 	return await pageQueryRelated(this, requestData, target, 0, Number.POSITIVE_INFINITY);
 }
 
-export const queryRelatedOption: INodePropertyOptions = {
+const queryRelatedOption: INodePropertyOptions = {
 	name: 'Query Related',
 	value: 'queryRelated',
 	action: 'Query related records',
@@ -62,7 +63,7 @@ export const queryRelatedOption: INodePropertyOptions = {
 	}),
 };
 
-export const queryRelatedProperties: INodeProperties[] = [
+const queryRelatedProperties: INodeProperties[] = [
 	recordLocator(['queryRelated']),
 	relationPicker(RECORD, ['queryRelated']),
 	{
@@ -86,3 +87,5 @@ export const queryRelatedProperties: INodeProperties[] = [
 		hint: 'On: every matching record, in pages of 100 (the query\'s own LIMIT is replaced). Off: the query as written; Vtiger returns at most 100 records.',
 	},
 ];
+
+export const queryRelatedOperation: VtigerOperation = { option: queryRelatedOption, properties: queryRelatedProperties, module: true, simplify: true, outputOptions: true };

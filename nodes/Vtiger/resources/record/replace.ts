@@ -14,6 +14,7 @@ import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation 
 import { fieldsMapper, recordLocator } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /**
  * `update` needs the id and every mandatory field (01_basic_crud.jsonl: MANDATORY_FIELDS_MISSING for a
@@ -44,7 +45,7 @@ async function updateParams(this: IExecuteSingleFunctions): Promise<IDataObject>
 	return { ...(extension ? { operation: extension } : {}), element: JSON.stringify({ ...element, id }) };
 }
 
-export const replaceOption: INodePropertyOptions = {
+const replaceOption: INodePropertyOptions = {
 	name: 'Replace',
 	value: 'replace',
 	action: 'Replace a record',
@@ -57,7 +58,9 @@ export const replaceOption: INodePropertyOptions = {
 	}),
 };
 
-export const replaceProperties: INodeProperties[] = [
+const replaceProperties: INodeProperties[] = [
 	recordLocator(['replace']),
 	fieldsMapper(['replace'], 'getUpdateFields', false),
 ];
+
+export const replaceOperation: VtigerOperation = { option: replaceOption, properties: replaceProperties, module: true, simplify: true, outputOptions: true };

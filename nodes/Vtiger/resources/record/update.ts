@@ -7,6 +7,7 @@ import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation 
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /** `revise` changes only the fields it is given (01_basic_crud.jsonl). */
 async function reviseParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
@@ -20,7 +21,7 @@ async function reviseParams(this: IExecuteSingleFunctions): Promise<IDataObject>
 	return { ...(extension ? { operation: extension } : {}), element: JSON.stringify({ ...element, id }) };
 }
 
-export const updateOption: INodePropertyOptions = {
+const updateOption: INodePropertyOptions = {
 	name: 'Update',
 	value: 'update',
 	action: 'Update a record',
@@ -33,7 +34,9 @@ export const updateOption: INodePropertyOptions = {
 	}),
 };
 
-export const updateProperties: INodeProperties[] = [
+const updateProperties: INodeProperties[] = [
 	recordLocator(['update']),
 	fieldsMapper(['update'], 'getUpdateFields', false),
 ];
+
+export const updateOperation: VtigerOperation = { option: updateOption, properties: updateProperties, module: true, simplify: true, outputOptions: true };

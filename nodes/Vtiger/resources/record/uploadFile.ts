@@ -19,6 +19,7 @@ import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { vtigerApiRequest } from '../../webservice/transport';
 import { quoteVtql } from '../../records/vtql';
 import { RECORD } from './common';
+import type { VtigerOperation } from '../../records/properties';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
 
@@ -148,7 +149,7 @@ async function uploadRequest(this: IExecutePaginationFunctions, requestData: Res
 	return [{ json: { ...document, relatedTo: related }, pairedItem: { item: this.getItemIndex() } }];
 }
 
-export const uploadFileOption: INodePropertyOptions = {
+const uploadFileOption: INodePropertyOptions = {
 	name: 'Upload File',
 	value: 'uploadFile',
 	action: 'Upload a file as a document',
@@ -158,7 +159,7 @@ export const uploadFileOption: INodePropertyOptions = {
 
 const show = showFor(RECORD, ['uploadFile']);
 
-export const uploadFileProperties: INodeProperties[] = [
+const uploadFileProperties: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -216,3 +217,5 @@ export const uploadFileProperties: INodeProperties[] = [
 			'IDs of records (Contacts, Organizations, Opportunities …) to add the Document to, comma-separated or an array from an expression; each is linked through its Documents related list',
 	},
 ];
+
+export const uploadFileOperation: VtigerOperation = { option: uploadFileOption, properties: uploadFileProperties };

@@ -25,6 +25,7 @@ import { fieldsMapper, RECORD } from './common';
 import { hasLineItems } from '../../records/inventory';
 import { addLineItems, inventoryOperation } from './lineItems';
 import { elementFromMapper } from './values';
+import type { VtigerOperation } from '../../records/properties';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
 
@@ -172,7 +173,7 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 	});
 }
 
-export const upsertOption: INodePropertyOptions = {
+const upsertOption: INodePropertyOptions = {
 	name: 'Create or Update',
 	value: 'upsert',
 	action: 'Create or update a record',
@@ -184,7 +185,7 @@ export const upsertOption: INodePropertyOptions = {
 	}),
 };
 
-export const upsertProperties: INodeProperties[] = [
+const upsertProperties: INodeProperties[] = [
 	fieldsMapper(['upsert'], 'getUpsertFields', true, {
 		mode: 'upsert',
 		multiKeyMatch: true,
@@ -216,3 +217,5 @@ export const upsertProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const upsertOperation: VtigerOperation = { option: upsertOption, properties: upsertProperties, module: true, simplify: true };

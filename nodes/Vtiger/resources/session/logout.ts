@@ -16,6 +16,7 @@ import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { secretsOf } from '../../webservice/transport';
 import { normalizeBaseUrl, webserviceUrl } from '../../webservice/url';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /**
  * logout reads the session to end from `sessionName` in the POST body (07_other_ops_patched_8081.jsonl),
@@ -56,10 +57,12 @@ async function logout(
 	throw vtigerApiError(this.getNode(), outcome.failure, { itemIndex: item, secrets: secretsOf(credentials, session) });
 }
 
-export const logoutOption: INodePropertyOptions = {
+const logoutOption: INodePropertyOptions = {
 	name: 'Log Out',
 	value: 'logout',
 	action: 'Log out of the CRM',
 	description: 'End the CRM session (logout); the next request logs in again',
 	routing: vtigerRouting({ operation: 'logout', send: logout }),
 };
+
+export const logoutOperation: VtigerOperation = { option: logoutOption };

@@ -13,6 +13,7 @@ import { explainingRequest } from '../../webservice/explain';
 import { missingHandlerHint } from '../../webservice/missingHandler';
 import { readUserId, USER, userLocator } from '../../records/users';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function changePasswordParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const id = readUserId(this, 'userId', 'User');
@@ -32,7 +33,7 @@ async function changed(this: IExecuteSingleFunctions, items: INodeExecutionData[
 	return jsonItems(this, items.map((item) => ({ id, ...item.json })));
 }
 
-export const changePasswordOption: INodePropertyOptions = {
+const changePasswordOption: INodePropertyOptions = {
 	name: 'Change Password',
 	value: 'changePassword',
 	action: 'Change a user\'s password',
@@ -45,7 +46,7 @@ export const changePasswordOption: INodePropertyOptions = {
 	}),
 };
 
-export const changePasswordProperties: INodeProperties[] = [
+const changePasswordProperties: INodeProperties[] = [
 	userLocator(USER, ['changePassword'], 'userId', 'User', 'Whose password to change'),
 	{
 		displayName: 'Old Password',
@@ -66,3 +67,5 @@ export const changePasswordProperties: INodeProperties[] = [
 		displayOptions: showFor(USER, ['changePassword']),
 	},
 ];
+
+export const changePasswordOperation: VtigerOperation = { option: changePasswordOption, properties: changePasswordProperties };

@@ -12,6 +12,7 @@ import { explainingRequest } from '../../webservice/explain';
 import { missingHandlerHint } from '../../webservice/missingHandler';
 import { readUserId, USER, userLocator } from '../../records/users';
 import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string } {
 	const id = readUserId(ctx, 'userId', 'User');
@@ -28,7 +29,7 @@ async function deleted(this: IExecuteSingleFunctions, items: INodeExecutionData[
 	return jsonItems(this, items.map((item) => ({ ...readIds(this), ...item.json })));
 }
 
-export const deleteUserOption: INodePropertyOptions = {
+const deleteUserOption: INodePropertyOptions = {
 	name: 'Delete',
 	value: 'delete',
 	action: 'Delete a user',
@@ -41,7 +42,9 @@ export const deleteUserOption: INodePropertyOptions = {
 	}),
 };
 
-export const deleteUserProperties: INodeProperties[] = [
+const deleteUserProperties: INodeProperties[] = [
 	userLocator(USER, ['delete'], 'userId', 'User', 'The user to delete'),
 	userLocator(USER, ['delete'], 'newOwnerId', 'Transfer Records To', 'The user who becomes the owner of the deleted user\'s records'),
 ];
+
+export const deleteUserOperation: VtigerOperation = { option: deleteUserOption, properties: deleteUserProperties };

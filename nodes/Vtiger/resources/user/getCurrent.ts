@@ -12,6 +12,7 @@ import { jsonItems, pairWithInput } from '../../records/output';
 import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { vtigerApiRequest } from '../../webservice/transport';
+import type { VtigerOperation } from '../../records/properties';
 
 /**
  * The login answer's userId, which the credential keeps; before the first login there is none,
@@ -52,7 +53,7 @@ async function currentUser(
 	]);
 }
 
-export const getCurrentUserOption: INodePropertyOptions = {
+const getCurrentUserOption: INodePropertyOptions = {
 	name: 'Get Current',
 	value: 'getCurrent',
 	action: 'Get the current user',
@@ -64,3 +65,5 @@ export const getCurrentUserOption: INodePropertyOptions = {
 		send: currentUser,
 	}),
 };
+
+export const getCurrentUserOperation: VtigerOperation = { option: getCurrentUserOption };
