@@ -53,15 +53,30 @@ function credentialKey(ctx: VtigerContext): string {
 	return credential?.id ?? credential?.name ?? node.id ?? node.name;
 }
 
-function asDescription(result: unknown, module: string): VtigerModuleDescription {
-	const value = (result ?? {}) as IDataObject;
+function isObject(value: unknown): value is IDataObject {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A describe field as Vtiger answers it: a name and a type object at least. */
+function isField(value: unknown): value is VtigerField {
+	return isObject(value) && typeof value.name === 'string' && isObject(value.type);
+}
+
+/** Vtiger's describe answer; a permission it does not state counts as given (the node refuses only on `false`). */
+export function readDescription(result: unknown, module: string): VtigerModuleDescription {
+	const value = isObject(result) ? result : {};
 	return {
-		...(value as unknown as VtigerModuleDescription),
 		name: String(value.name ?? module),
 		label: String(value.label ?? module),
+		createable: value.createable !== false,
+		updateable: value.updateable !== false,
+		deleteable: value.deleteable !== false,
+		retrieveable: value.retrieveable !== false,
 		idPrefix: String(value.idPrefix ?? ''),
+		isEntity: value.isEntity !== false,
 		labelFields: String(value.labelFields ?? ''),
-		fields: Array.isArray(value.fields) ? (value.fields as unknown as VtigerField[]) : [],
+		...(typeof value.allowDuplicates === 'boolean' ? { allowDuplicates: value.allowDuplicates } : {}),
+		fields: Array.isArray(value.fields) ? value.fields.filter(isField) : [],
 	};
 }
 
@@ -80,7 +95,7 @@ export async function describeModule(
 	if (cached && now - cached.at < DESCRIBE_LIFETIME_MS) return await cached.description;
 	const description = vtigerApiRequest
 		.call(ctx, 'describe', { elementType: module }, { itemIndex })
-		.then((result) => asDescription(result, module));
+		.then((result) => readDescription(result, module));
 	cache.set(key, { at: now, description });
 	description.catch(() => {
 		if (cache.get(key)?.description === description) cache.delete(key);

@@ -56,7 +56,7 @@ export async function sendOnSession<T>(
 
 async function storedCredentials(ctx: RenewalContext): Promise<ICredentialDataDecryptedObject | undefined> {
 	try {
-		return await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE);
+		return await ctx.getCredentials<ICredentialDataDecryptedObject>(VTIGER_CREDENTIAL_TYPE);
 	} catch {
 		return undefined;
 	}

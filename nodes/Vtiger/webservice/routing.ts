@@ -19,7 +19,6 @@ import type { SessionAttempt } from './lanes';
 import { getOperationMethod, isRegisteredOperation } from './operations';
 import type { VtigerHttpMethod } from './operations';
 import { credentialsFor, VTIGER_CREDENTIAL_TYPE } from './session';
-import type { RenewalContext } from './session';
 import { placeVtigerParams, secretsOf, withAccessHint } from './transport';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
@@ -122,7 +121,7 @@ async function sendCarrying(
 		ctx,
 		VTIGER_CREDENTIAL_TYPE,
 		{ ...prepared.options, returnFullResponse: true } as IHttpRequestOptions,
-		credentialsFor(ctx as unknown as RenewalContext, data),
+		credentialsFor(ctx, data),
 	)) as IN8nHttpFullResponse;
 	let items: INodeExecutionData[] = [{ json: response.body as IDataObject }];
 	for (const action of actions) {
@@ -167,7 +166,7 @@ export async function sendRoutedRequest(
 	};
 
 	const result = await sendOnSession(
-		ctx as unknown as RenewalContext,
+		ctx,
 		{ ...readRequestSettings(ctx), crm, carriesCredentials: actions !== undefined },
 		send,
 	);

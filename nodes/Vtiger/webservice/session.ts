@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import { sleep, UserError } from 'n8n-workflow';
 import type {
+	IAllExecuteFunctions,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestOptions,
@@ -174,20 +175,8 @@ export async function loginSeparately(
 	return await runSerially(credentialKey(credentials), async () => await loginOnce(httpRequest, credentials));
 }
 
-/** What a context must offer to renew the session n8n keeps for the credential. */
-export interface RenewalContext {
-	getNode(): { credentials?: Record<string, { id: string | null; name: string }> | undefined };
-	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
-	helpers: {
-		httpRequest(options: IHttpRequestOptions): Promise<unknown>;
-		httpRequestWithAuthentication(
-			this: unknown,
-			credentialsType: string,
-			requestOptions: IHttpRequestOptions,
-			additionalCredentialOptions?: IDataObject,
-		): Promise<unknown>;
-	};
-}
+/** A context that can renew the session n8n keeps for the credential: any of a node's. */
+export type RenewalContext = IAllExecuteFunctions;
 
 /** The credential as n8n's `credentialsDecrypted` option wants it, with these data. */
 export function credentialsFor(ctx: RenewalContext, data: ICredentialDataDecryptedObject): IDataObject {

@@ -118,7 +118,7 @@ export async function vtigerApiRequest(
 	// the session is the credential's (or the pool's) to choose
 	const sent = { ...params };
 	delete sent.sessionName;
-	const renewal = this as unknown as RenewalContext;
+	const renewal: RenewalContext = this;
 
 	const send = async (data: ICredentialDataDecryptedObject | undefined): Promise<SessionAttempt<unknown>> => {
 		const request: IHttpRequestOptions = {

@@ -6,8 +6,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { labelFieldsOf } from '../../records/describe';
-import type { VtigerField, VtigerModuleDescription } from '../../records/describe';
+import { labelFieldsOf, readDescription } from '../../records/describe';
+import type { VtigerField } from '../../records/describe';
 import { inputError, moduleParameter } from '../../records/input';
 import { jsonItems, simplifyParameter } from '../../records/output';
 import { modulePicker, simplifyToggle } from '../../records/properties';
@@ -37,16 +37,14 @@ function simpleField(field: VtigerField): IDataObject {
 async function describedModule(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const answer = (items[0]?.json ?? {}) as IDataObject;
 	if (!simplifyParameter(this)) return jsonItems(this, [answer]);
-	const { fields, labelFields, ...module } = answer;
+	const { fields: _fields, labelFields: _labelFields, ...module } = answer;
+	const description = readDescription(answer, String(answer.name ?? ''));
 	return jsonItems(this, [
 		{
 			...module,
 			// the fields, where Vtiger names columns (Documents: `title` for notes_title)
-			labelFields: labelFieldsOf({
-				labelFields: String(labelFields ?? ''),
-				fields: fields ?? [],
-			} as unknown as VtigerModuleDescription),
-			fields: ((fields ?? []) as unknown as VtigerField[]).map(simpleField),
+			labelFields: labelFieldsOf(description),
+			fields: description.fields.map(simpleField),
 		},
 	]);
 }
