@@ -19,7 +19,7 @@ export async function searchModuleRecords(
 	const text = (filter ?? '').trim();
 	const statement = buildSelect({
 		module: description.name,
-		// without label fields every column: ProductTaxes refuses even `SELECT id` (ACCESS_DENIED, lab)
+		// without label fields every column: ProductTaxes refuses even `SELECT id` (ACCESS_DENIED: test/engine/node/methods.test.ts)
 		fields: labelFields,
 		conditions: text
 			? labelFields.map((field) => ({ field, operator: 'LIKE' as const, value: `%${text}%` }))

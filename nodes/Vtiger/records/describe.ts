@@ -115,7 +115,7 @@ export function writableFields(description: VtigerModuleDescription): VtigerFiel
 /**
  * The fields a record's label is made of. describe's `labelFields` comes from vtiger_entityname, which names
  * table columns, not fields: Documents says `title` for the field `notes_title`, HelpDesk `title` for
- * `ticket_title` (lab, both servers: VTQL refuses `title` with ACCESS_DENIED). A column name that is no field
+ * `ticket_title`, and VTQL refuses `title` with ACCESS_DENIED (test/live/defects-pickers.live.test.ts). A column name that is no field
  * resolves to the field ending in `_<column>`, else to the field labelled like it.
  */
 export function labelFieldsOf(description: VtigerModuleDescription): string[] {

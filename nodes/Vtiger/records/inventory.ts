@@ -29,8 +29,8 @@ export const COMPUTED_TOTAL_FIELDS: readonly string[] = ['hdnSubTotal', 'hdnGran
 /**
  * Header values the totals are computed from: Vtiger applies them only while it writes the lines. A revise
  * without LineItems ignores the discounts and stores adjustment, shipping and tax mode without recomputing the
- * totals (lab, both servers: adjustment 3 and S&H 4 left a grand total of 50; hdnDiscountAmount '' even crashes
- * PHP 8), so they belong to the Line Item Totals parameters, sent together with lines.
+ * totals (adjustment 3 and S&H 4 left a grand total of 50; hdnDiscountAmount '' even crashes PHP 8: test/engine/
+ * record/lineItems.test.ts, "Line Item Totals without Line Items are refused"), so they belong to the Line Item Totals parameters, sent together with lines.
  */
 export const TOTALS_INPUT_FIELDS: readonly string[] = ['hdnDiscountPercent', 'hdnDiscountAmount', 'txtAdjustment', 'hdnS_H_Amount', 'hdnTaxType'];
 

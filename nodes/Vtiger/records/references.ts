@@ -120,7 +120,7 @@ export async function resolveReferenceLabels(
 	if (idsByPrefix.size === 0) return labels;
 
 	// an id's prefix names its module (describe → idPrefix), also for fields that refer to several modules
-	// a non-admin may not describe (nor query) Users: ACCESS_DENIED on both lab servers
+	// a non-admin may not describe (nor query) Users: ACCESS_DENIED (test/engine/node/output.test.ts, "a non-admin may not query Users")
 	const described = await Promise.all(
 		[...candidates].map(async (module) => await unlessRefused(ctx, async () => await describeModule(ctx, module, itemIndex))),
 	);

@@ -1,7 +1,7 @@
 /**
  * The one place that turns date-times into instants and back. Vtiger's webservice stores and answers
- * date-times as UTC text without a zone and converts nothing (lab: config default_timezone 'UTC';
- * `time_start` "10:00+01:00" written through `create` is stored literally in vtiger_activity); its web UI
+ * date-times as UTC text without a zone and converts nothing (`time_start` "10:00+01:00" written
+ * through `create` is stored literally: test/live/calendar-activities.live.test.ts, "a time with its own offset"); its web UI
  * shows them in each user's zone. `sync` turns its `modifiedTime` epoch into that text in the same zone
  * (06_sync_patched_8081.jsonl: lastModifiedTime 1795502781 is modifiedtime "2026-11-24 06:46:21").
  *

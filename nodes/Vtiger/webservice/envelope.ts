@@ -33,7 +33,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 
 /**
  * What a person would read of an answer: for an HTML page (a web server's 404, a proxy's error page) its
- * title and text without the <style>, <script> and comments around them (the lab's 404 page starts with CSS).
+ * title and text without the <style>, <script> and comments around them (a 404 page that starts with CSS: test/engine/webservice/credential.test.ts, "a wrong CRM path").
  */
 export function textSnippet(text: string): string {
 	const plain = text

@@ -24,7 +24,8 @@ const CODE_HINTS: Record<string, string> = {
 	QUERY_SYNTAX_ERROR:
 		'VTQL needs a trailing ";", case-sensitive module names, and supports no parentheses, NOT or IS NULL.',
 	INVALID_AUTH_TOKEN: 'The login challenge expired before the login completed.',
-	// lab, both servers: retrieve of an event by its 9x… Calendar id, or of a task by an 18x… Events id
+	// retrieve of an event by its 9x… Calendar id, or of a task by an 18x… Events id (test/engine/record/calendar.test.ts,
+	// "Get of an event as Calendar says that events live in Events")
 	INVALID_ID_ATTRIBUTE:
 		'The id does not belong to the module asked for (its prefix names the module). Vtiger keeps tasks in Calendar (9x…) and meetings and calls in Events (18x…): an event has to be read as Events, a task as Calendar.',
 };
@@ -129,7 +130,8 @@ const NON_ADMIN_LEAD = 'this Vtiger shows no module to users who are not adminis
 /**
  * Stock Vtiger 8.3.0 lists no entity module to a non-admin user (Vtiger issue #1934, fixed upstream by
  * 3ef60ec5 in getPermittedModuleNames()): listtypes names only Groups, Currency, … and describe, query,
- * create and retrieve of every module answer ACCESS_DENIED (lab 8080, labuser; 11_nonadmin_user.jsonl).
+ * create and retrieve of every module answer ACCESS_DENIED (11_nonadmin_user.jsonl; test/engine/webservice/transport.test.ts,
+ * "a non-admin on a Vtiger that hides every module").
  * Told from that user's listtypes, never from the server's address. Undefined when listtypes shows modules.
  */
 export function accessHint(listtypes: unknown, username: string): string | undefined {

@@ -82,9 +82,9 @@ export function requestedId(requestData: ResultOptions): string | undefined {
 const NO_SUCH_RECORD = ['Permission to perform the operation is denied', 'Permission to read given object is denied'];
 
 /**
- * Get, Update, Replace and Delete of one record (issue 15): Vtiger answers ACCESS_DENIED "Permission to perform
+ * Get, Update, Replace and Delete of one record: Vtiger answers ACCESS_DENIED "Permission to perform
  * the operation is denied" alike for a record id that does not exist, a deleted record and one the user may not
- * see (lab, both servers: retrieve, revise and delete of 12x999999 and of a deleted contact). The module itself
+ * see (test/live/defects-errors.live.test.ts, "Get of an id that does not exist names the record first"). The module itself
  * was described just before, so it is the record: say that first, with the id.
  */
 export const explainRecordAccess: ExplainFailure = async (failure, requestData, ctx) => {

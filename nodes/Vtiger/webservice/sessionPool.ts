@@ -6,8 +6,8 @@ import type { RenewalContext } from './session';
 /**
  * Extra sessions for requests that run at the same time as others (lanes 1… of `withCrmSlot`;
  * lane 0 uses the session n8n stores). PHP's file session handler locks a session for the length
- * of each request, so parallel requests on one session are served one after another (lab: 4
- * sessions at concurrency 4 gave 19 creates/s, one session 15/s). These sessions live in this
+ * of each request, so parallel requests on one session are served one after another
+ * (bench/lab/server-8081-positional.md, create-120: one session 3x slower than the pool). These sessions live in this
  * process only (not in n8n's credential store): each n8n process or queue-mode worker has its own.
  */
 interface Lane {

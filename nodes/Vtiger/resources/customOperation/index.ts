@@ -73,9 +73,9 @@ function isEmptyAnswer(result: unknown): boolean {
 }
 
 /**
- * An empty answer is one item that says so (issue 15): a workflow must not stop without output. Vtiger hands an
+ * An empty answer is one item that says so: a workflow must not stop without output. Vtiger hands an
  * operation only the parameters it registered (vtiger_ws_operation_parameters), from $_GET for a GET operation
- * and $_POST for a POST one: a GET-registered gettranslation called with a POST body answers [] (lab, both servers).
+ * and $_POST for a POST one: a GET-registered gettranslation called with a POST body answers [] (test/live/defects-custom-operation.live.test.ts, "POST only").
  */
 function emptyAnswerNotice(operation: string, params: IDataObject, placement: Placement): string {
 	const names = Object.keys(params);

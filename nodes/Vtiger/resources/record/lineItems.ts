@@ -272,7 +272,7 @@ function sentOperation(requestData: Parameters<ExplainFailure>[1]): string {
 const WEB_UI_INSTEAD = `${EXTENSION_REMEDY} Until then: create the record, or change its line items, in the CRM's web UI; the node's Update without Line Items changes its other fields. Vtiger on PHP 7 (or SalesPlatform) does not have these bugs.`;
 
 /**
- * Vtiger 8.3.0 refuses every inventory create with line items (INVALID_ID_ATTRIBUTE, lab both servers): its
+ * Vtiger 8.3.0 refuses every inventory create with line items (INVALID_ID_ATTRIBUTE: test/live/defects-line-items.live.test.ts): its
  * VtigerInventoryOperation::create runs the before-save events on the element before it has an id, and 8.x's
  * vtws_getIdComponents('') throws. Without LineItems the create answers MANDATORY_FIELDS_MISSING, so no request
  * shape creates a quote, invoice, sales or purchase order there.
@@ -303,11 +303,11 @@ async function crmKey(ctx: IExecuteSingleFunctions): Promise<string> {
 }
 
 const CRASH_CAUSE =
-	'Vtiger 8.3.0 on PHP 8 writes the new lines and then dies (VTEntityDelta::hasChanged, called by updateInventoryProductRel) before it computes the totals; revise and update with LineItems and the LineItem records\' own update and delete all end this way (lab, both servers), so no webservice request changes line items correctly there.';
+	'Vtiger 8.3.0 on PHP 8 writes the new lines and then dies (VTEntityDelta::hasChanged, called by updateInventoryProductRel) before it computes the totals; revise and update with LineItems and the LineItem records\' own update and delete all end this way, so no webservice request changes line items correctly there.';
 
 /**
  * Update's and Replace's failures with line items: 8.3.0 on PHP 8 answers HTTP 500 after replacing the lines,
- * leaving the totals at 0 (lab, both servers). Says what state the record is in.
+ * leaving the totals at 0 (test/engine/record/lineItems.test.ts, "8.3.0 on PHP 8 crashes after writing new lines"). Says what state the record is in.
  */
 export const explainLineItemWrite: ExplainFailure = async (failure, requestData, ctx) => {
 	if (failure.kind !== 'crash' || !sentElement(requestData).includes('"LineItems"')) return undefined;

@@ -24,7 +24,7 @@ import type { VtigerOperation } from '../../records/properties';
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
 
 const DOCUMENTS = 'Documents';
-/** The related list of Documents has this label in every module that has one (relatedtypes on the lab). */
+/** The related list of Documents has this label in every module that has one (relatedtypes: test/live/ops-records.live.test.ts, "linked at upload"). */
 const DOCUMENTS_RELATION = 'Documents';
 
 const IMAGE_CHECK =

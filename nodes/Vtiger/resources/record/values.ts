@@ -64,8 +64,8 @@ const TASK = 'Task';
 
 /**
  * A Calendar record is a task only when its activity type is "Task": Calendar's `create` without it
- * makes an Event whose returned 9x… id Get cannot read (INVALID_ID_ATTRIBUTE; only 18x… works), on
- * both lab servers. Calendar writes therefore say "Task"; a call or meeting belongs to Events.
+ * makes an Event whose returned 9x… id Get cannot read (INVALID_ID_ATTRIBUTE; only 18x… works):
+ * test/live/calendar-activities.live.test.ts, "Vtiger itself: Calendar create without activitytype". Calendar writes therefore say "Task"; a call or meeting belongs to Events.
  */
 export function asCalendarTask(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription, element: IDataObject): IDataObject {
 	if (description.name !== 'Calendar') return element;

@@ -31,8 +31,8 @@ async function retrieveCurrentUserParams(this: IExecuteSingleFunctions): Promise
 }
 
 /**
- * Vtiger 8.3.0 lets no non-admin retrieve a user record, their own included (lab, both servers: labuser's
- * 19x5 answers ACCESS_DENIED): then the id and user name the login gives are all there is, and the item says so.
+ * Vtiger 8.3.0 lets no non-admin retrieve a user record, their own included (ACCESS_DENIED:
+ * test/live/user.live.test.ts, "User > Get Current as a non-admin"): then the id and user name the login gives are all there is, and the item says so.
  */
 async function currentUser(
 	this: IExecutePaginationFunctions,
