@@ -18,21 +18,22 @@ export type InstantEvent = (typeof INSTANT_EVENTS)[number];
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** What the node keeps of one subscription, by the webhook URL it delivers to. */
-export interface StoredSubscription {
+/** A type, not an interface: like n8n's static data (IDataObject) it is plain JSON, so one reads as the other. */
+export type StoredSubscription = {
 	id: string;
 	/** `whsec_…`: only n8n_subscribe ever answers it */
 	secret: string;
 	expiresAt: string | null;
 	module: string;
 	events: string[];
-}
+};
 
 type Subscriptions = Record<string, StoredSubscription>;
 
 /** The node's static data: subscriptions by URL (the test URL's and the production URL's). */
 export function storedSubscriptions(staticData: IDataObject): Subscriptions {
 	if (typeof staticData.subscriptions !== 'object' || staticData.subscriptions === null) staticData.subscriptions = {};
-	return staticData.subscriptions as unknown as Subscriptions;
+	return staticData.subscriptions as Subscriptions;
 }
 
 export function readInstantModule(ctx: { getNodeParameter(name: string, fallback: unknown): unknown; getNode(): INode }): string {

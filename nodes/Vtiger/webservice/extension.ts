@@ -30,8 +30,8 @@ export function forgetVtigerExtensions(): void {
 
 /**
  * The extension of this credential's CRM and user, asked once (`n8n_info`) and kept in this process. Vtiger
- * answers an operation it does not know with HTTP 500 and an empty body (lab, both servers; older releases
- * with UNKNOWN_OPERATION): either means not installed. Any other failure (network, login) is not remembered.
+ * answers an operation it does not know with HTTP 500 and an empty body (test/engine/record/lineItemsExtension.test.ts,
+ * "the extension removed after n8n found it"; older releases with UNKNOWN_OPERATION): either means not installed. Any other failure (network, login) is not remembered.
  */
 export async function vtigerExtension(ctx: VtigerContext, itemIndex?: number): Promise<VtigerExtension> {
 	const credentials = await ctx.getCredentials(VTIGER_CREDENTIAL_TYPE, itemIndex);

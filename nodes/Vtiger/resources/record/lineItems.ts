@@ -322,7 +322,8 @@ export const explainLineItemWrite: ExplainFailure = async (failure, requestData,
 	}
 	const message = `Vtiger "${failure.operation}" crashed (HTTP ${failure.httpCode ?? 500}) while replacing the line items of ${id}: ${state}`;
 	if (failure.operation.startsWith('n8n_')) {
-		// Vtiger answers an operation it no longer knows with HTTP 500 and an empty body (lab, both servers)
+		// Vtiger answers an operation it no longer knows with HTTP 500 and an empty body (lineItemsExtension.test.ts,
+		// "the extension removed after n8n found it")
 		return {
 			message,
 			description: `The n8n Connector extension did not answer: it was probably removed or is being updated in this CRM. Check the record, then run the item again. ${EXTENSION_REMEDY}`,
