@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -16,8 +15,8 @@ import { labelFieldName, recordLabel, referenceFields, resolveReferenceLabels, u
 import { routedRequest } from '../webservice/routing';
 import { instantToIso, vtigerDateTimeToInstant } from './time';
 import { moduleOfQuery } from './vtql';
+import type { VtigerRequestData } from '../webservice/routing';
 
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
 type OutputContext = IExecuteSingleFunctions | IPollFunctions | IWebhookFunctions;
 
 /** postReceive: every output item points at the input item it came from. */
@@ -205,7 +204,7 @@ async function shapeLineItems(
 }
 
 /** Which module an operation's records belong to. */
-export type RecordModuleOf = (ctx: IExecutePaginationFunctions, requestData: ResultOptions) => string | undefined;
+export type RecordModuleOf = (ctx: IExecutePaginationFunctions, requestData: VtigerRequestData) => string | undefined;
 
 /** The `module` parameter (Get, Get Many, Create …). */
 export const moduleParameterOf: RecordModuleOf = (ctx) => String(ctx.getNodeParameter('module', '') ?? '').trim() || undefined;
@@ -214,7 +213,7 @@ export const moduleParameterOf: RecordModuleOf = (ctx) => String(ctx.getNodePara
 export const moduleOfSentQuery: RecordModuleOf = (_ctx, requestData) =>
 	moduleOfQuery(String((requestData.options.qs as IDataObject | undefined)?.query ?? ''));
 
-type Pager = (this: IExecutePaginationFunctions, requestData: ResultOptions) => Promise<INodeExecutionData[]>;
+type Pager = (this: IExecutePaginationFunctions, requestData: VtigerRequestData) => Promise<INodeExecutionData[]>;
 
 /**
  * An operation's pagination with the record output applied to everything it returns: use it as
@@ -222,7 +221,7 @@ type Pager = (this: IExecutePaginationFunctions, requestData: ResultOptions) => 
  * `withRecordOutput(getManyPager)` or `withRecordOutput()` for one request.
  */
 export function withRecordOutput(pager: Pager = routedRequest, moduleOf: RecordModuleOf = moduleParameterOf): Pager {
-	return async function (this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
+	return async function (this: IExecutePaginationFunctions, requestData: VtigerRequestData): Promise<INodeExecutionData[]> {
 		const output = readRecordOutput(this);
 		const items = await pager.call(this, requestData);
 		if (!output.simplify && !output.referenceLabels && !output.isoDateTimes) return items;

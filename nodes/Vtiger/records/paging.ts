@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
@@ -7,10 +6,9 @@ import type {
 
 import { sendRoutedRequest } from '../webservice/routing';
 import { VTQL_PAGE_SIZE, withLimit } from './vtql';
+import type { VtigerRequestData } from '../webservice/routing';
 
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
-
-function withQs(requestData: ResultOptions, qs: IDataObject): ResultOptions {
+function withQs(requestData: VtigerRequestData, qs: IDataObject): VtigerRequestData {
 	return {
 		...requestData,
 		options: { ...requestData.options, qs: { ...(requestData.options.qs ?? {}), ...qs } },
@@ -23,7 +21,7 @@ function withQs(requestData: ResultOptions, qs: IDataObject): ResultOptions {
  */
 export async function pageVtql(
 	ctx: IExecutePaginationFunctions,
-	requestData: ResultOptions,
+	requestData: VtigerRequestData,
 	max: number,
 	start = 0,
 ): Promise<INodeExecutionData[]> {
@@ -43,7 +41,7 @@ export async function pageVtql(
 /** Get Many: Return All pages to the end, otherwise up to Limit. */
 export async function getManyPager(
 	this: IExecutePaginationFunctions,
-	requestData: ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) === true;
 	const limit = Number(this.getNodeParameter('limit', 50));

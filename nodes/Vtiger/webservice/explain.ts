@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -11,8 +10,7 @@ import type { VtigerFailure } from './envelope';
 import { failureOf, scrubSecrets } from './errors';
 import { sendRoutedRequest } from './routing';
 import { VTIGER_CREDENTIAL_TYPE } from './session';
-
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+import type { VtigerRequestData } from './routing';
 
 /**
  * The likely cause of a failure of this operation, to tell the user: a description, or a message that says it
@@ -20,7 +18,7 @@ type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
  */
 export type ExplainFailure = (
 	failure: VtigerFailure,
-	requestData: ResultOptions,
+	requestData: VtigerRequestData,
 	ctx: IExecutePaginationFunctions,
 ) => Explanation | undefined | Promise<Explanation | undefined>;
 
@@ -34,7 +32,7 @@ export type Explanation = string | { message: string; description: string };
 export function explainingRequest(explain: ExplainFailure) {
 	return async function (
 		this: IExecutePaginationFunctions,
-		requestData: ResultOptions,
+		requestData: VtigerRequestData,
 	): Promise<INodeExecutionData[]> {
 		try {
 			return await sendRoutedRequest(this, requestData);
@@ -65,7 +63,7 @@ export function explainEither(...explainers: ExplainFailure[]): ExplainFailure {
 }
 
 /** The record id a routed record request names: `id` (retrieve, delete) or the element's `id` (revise, update). */
-export function requestedId(requestData: ResultOptions): string | undefined {
+export function requestedId(requestData: VtigerRequestData): string | undefined {
 	const { qs, body } = requestData.options;
 	const params = { ...((typeof body === 'object' && body !== null ? body : {}) as IDataObject), ...((qs ?? {}) as IDataObject) };
 	if (typeof params.id === 'string') return params.id;

@@ -21,7 +21,8 @@ import type { VtigerHttpMethod } from './operations';
 import { credentialsFor, VTIGER_CREDENTIAL_TYPE } from './session';
 import { placeVtigerParams, secretsOf, withAccessHint } from './transport';
 
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+/** A routed request as RoutingNode hands it to the pagination hook (the send of an operation). */
+export type VtigerRequestData = DeclarativeRestApiSettings.ResultOptions;
 
 const PENDING_OPERATION = 'request';
 
@@ -44,7 +45,7 @@ export async function unwrapVtigerEnvelope(
 	return resultToJsonItems(outcome.result).map((json) => ({ json }));
 }
 
-function ensureEnvelopeAction(requestData: ResultOptions): void {
+function ensureEnvelopeAction(requestData: VtigerRequestData): void {
 	const first = requestData.postReceive[0]?.actions[0];
 	if (first === unwrapVtigerEnvelope) return;
 	requestData.postReceive.unshift({
@@ -54,7 +55,7 @@ function ensureEnvelopeAction(requestData: ResultOptions): void {
 }
 
 /** The parameters of a routed request as the operation gave them (the body's, then the query string's). */
-export function routedParams(requestData: ResultOptions): IDataObject {
+export function routedParams(requestData: VtigerRequestData): IDataObject {
 	const { qs, body } = requestData.options;
 	return {
 		...((typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as IDataObject),
@@ -63,12 +64,12 @@ export function routedParams(requestData: ResultOptions): IDataObject {
 }
 
 /** The routed request with exactly these parameters, `operation` among them: a send that writes its own requests. */
-export function withVtigerParams(requestData: ResultOptions, params: IDataObject): ResultOptions {
+export function withVtigerParams(requestData: VtigerRequestData, params: IDataObject): VtigerRequestData {
 	return { ...requestData, options: { ...requestData.options, qs: params, body: undefined } };
 }
 
 /** The Vtiger operation a routed request is for. */
-export function routedOperation(requestData: ResultOptions): string {
+export function routedOperation(requestData: VtigerRequestData): string {
 	return String(routedParams(requestData).operation ?? '');
 }
 
@@ -77,7 +78,7 @@ export function routedOperation(requestData: ResultOptions): string {
  * parameter in the query string, POST operations with a form-encoded body, JSON parameters as
  * JSON strings. The node's routing may put parameters in `qs` or `body`; the copy moves them.
  */
-function prepareRequest(requestData: ResultOptions, operation: string): ResultOptions {
+function prepareRequest(requestData: VtigerRequestData, operation: string): VtigerRequestData {
 	const { method, url } = requestData.options;
 	const params = routedParams(requestData);
 	delete params.operation;
@@ -106,14 +107,14 @@ function prepareRequest(requestData: ResultOptions, operation: string): ResultOp
  * with other credential data and runs the operation's postReceive actions here, which is possible
  * when they are all functions (declarative ones need RoutingNode's expression evaluation).
  */
-function functionActions(requestData: ResultOptions): PostReceiveAction[] | undefined {
+function functionActions(requestData: VtigerRequestData): PostReceiveAction[] | undefined {
 	const actions = requestData.postReceive.flatMap((step) => step.actions);
 	return actions.every((action) => typeof action === 'function') ? actions : undefined;
 }
 
 async function sendCarrying(
 	ctx: IExecutePaginationFunctions,
-	prepared: ResultOptions,
+	prepared: VtigerRequestData,
 	actions: PostReceiveAction[],
 	data: ICredentialDataDecryptedObject,
 ): Promise<INodeExecutionData[]> {
@@ -139,7 +140,7 @@ async function sendCarrying(
  */
 export async function sendRoutedRequest(
 	ctx: IExecutePaginationFunctions,
-	requestData: ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	ensureEnvelopeAction(requestData);
 	const operation = routedOperation(requestData) || PENDING_OPERATION;
@@ -191,7 +192,7 @@ export async function sendRoutedRequest(
  */
 export async function routedRequest(
 	this: IExecutePaginationFunctions,
-	requestData: ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	return await sendRoutedRequest(this, requestData);
 }
@@ -204,7 +205,7 @@ export type VtigerPostReceive = (
 ) => Promise<INodeExecutionData[]>;
 
 /** How an operation's requests go out: one request (routedRequest), or a pager or wrapper ending in sendRoutedRequest. */
-export type VtigerSend = (this: IExecutePaginationFunctions, requestData: ResultOptions) => Promise<INodeExecutionData[]>;
+export type VtigerSend = (this: IExecutePaginationFunctions, requestData: VtigerRequestData) => Promise<INodeExecutionData[]>;
 
 /** What one operation of the node asks of Vtiger. */
 export interface VtigerRequest {

@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -16,6 +15,7 @@ import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { toEpochSeconds } from '../../records/time';
 import { RECORD } from './common';
 import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 async function syncParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -31,7 +31,7 @@ async function syncParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 /** Follows `more` with the page's `lastModifiedTime` (exclusive lower bound, 06_sync_patched_8081.jsonl). */
 async function syncPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) === true;
 	const simplify = simplifyParameter(this);

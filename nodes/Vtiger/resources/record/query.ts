@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -16,6 +15,7 @@ import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { splitUserQuery, terminate } from '../../records/vtql';
 import { RECORD } from './common';
 import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 async function userQueryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const query = String(this.getNodeParameter('query', '') ?? '').trim();
@@ -29,7 +29,7 @@ async function userQueryParams(this: IExecuteSingleFunctions): Promise<IDataObje
  */
 async function userQueryPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const query = String((requestData.options.qs as IDataObject | undefined)?.query ?? '');
 	if (this.getNodeParameter('returnAll', false) !== true) {

@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -19,6 +18,7 @@ import { relatedStatement, RelatedQueryError } from './relatedQuery';
 import { describeRelated, readRelation, relationPicker } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
 import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 async function queryRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
@@ -40,7 +40,7 @@ async function queryRelatedParams(this: IExecuteSingleFunctions): Promise<IDataO
 /** Return All replaces the statement's LIMIT with `LIMIT offset, 100` pages (vtws_query answers 100 rows at most). */
 async function queryRelatedPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	if (this.getNodeParameter('returnAll', false) !== true) return await sendRoutedRequest(this, requestData);
 	const qs = (requestData.options.qs ?? {}) as IDataObject;

@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
@@ -11,6 +10,7 @@ import { inputError } from '../../records/input';
 import { sendRoutedRequest } from '../../webservice/routing';
 import { VTQL_PAGE_SIZE } from '../../records/vtql';
 import { relatedStatement, RelatedQueryError } from './relatedQuery';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 /** The query_related statement for one page, a bad query reported against the Query parameter. */
 export function pagedRelatedStatement(
@@ -33,7 +33,7 @@ export function pagedRelatedStatement(
  */
 export async function pageQueryRelated(
 	ctx: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 	target: { query: string; id: unknown; relatedLabel: unknown; related: VtigerModuleDescription },
 	start: number,
 	max: number,

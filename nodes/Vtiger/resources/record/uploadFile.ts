@@ -1,6 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
@@ -20,8 +19,7 @@ import { vtigerApiRequest } from '../../webservice/transport';
 import { quoteVtql } from '../../records/vtql';
 import { RECORD } from './common';
 import type { VtigerOperation } from '../../records/properties';
-
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+import type { VtigerRequestData } from '../../webservice/routing';
 
 const DOCUMENTS = 'Documents';
 /** The related list of Documents has this label in every module that has one (relatedtypes: test/live/ops-records.live.test.ts, "linked at upload"). */
@@ -107,7 +105,7 @@ async function linkTo(ctx: IExecutePaginationFunctions, documentId: string, ids:
 }
 
 /** `create` of a Document with its file as multipart `filename`, checked, then linked with `add_related`. */
-async function uploadRequest(this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
+async function uploadRequest(this: IExecutePaginationFunctions, requestData: VtigerRequestData): Promise<INodeExecutionData[]> {
 	const property = String(this.getNodeParameter('binaryPropertyName', 'data') || 'data');
 	const related = parseIds(this.getNodeParameter('relatedRecordIds', ''));
 	const wrong = related.find((id) => !isRecordId(id));

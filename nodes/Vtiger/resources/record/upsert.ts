@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -26,8 +25,7 @@ import { hasLineItems } from '../../records/inventory';
 import { addLineItems, inventoryOperation } from './lineItems';
 import { elementFromMapper } from './values';
 import type { VtigerOperation } from '../../records/properties';
-
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+import type { VtigerRequestData } from '../../webservice/routing';
 
 const MATCH = 'Fields › Columns to Match On';
 
@@ -124,7 +122,7 @@ function marked(items: INodeExecutionData[], operation: 'created' | 'updated'): 
  * execution with the same match values run one after the other, so the second finds what the first
  * created instead of creating it again.
  */
-async function upsertRequest(this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
+async function upsertRequest(this: IExecutePaginationFunctions, requestData: VtigerRequestData): Promise<INodeExecutionData[]> {
 	const description = await describeForOperation(this, 'updateable');
 	const planned = plan(this, description);
 	const element = await addLineItems(this, description, { ...planned.element }, 'update');

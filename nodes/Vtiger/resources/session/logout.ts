@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecutePaginationFunctions,
@@ -17,6 +16,7 @@ import { secretsOf } from '../../webservice/transport';
 import { normalizeBaseUrl, webserviceUrl } from '../../webservice/url';
 import { vtigerRouting } from '../../webservice/routing';
 import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 /**
  * logout reads the session to end from `sessionName` in the POST body (07_other_ops_patched_8081.jsonl),
@@ -26,7 +26,7 @@ import type { VtigerOperation } from '../../records/properties';
  */
 async function logout(
 	this: IExecutePaginationFunctions,
-	_requestData: DeclarativeRestApiSettings.ResultOptions,
+	_requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const item = this.getItemIndex();
 	const credentials = (await this.getCredentials(VTIGER_CREDENTIAL_TYPE, item)) as ICredentialDataDecryptedObject;

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	DeclarativeRestApiSettings,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	INodeExecutionData,
@@ -13,6 +12,7 @@ import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
 import { vtigerApiRequest } from '../../webservice/transport';
 import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 /**
  * The login answer's userId, which the credential keeps; before the first login there is none,
@@ -36,7 +36,7 @@ async function retrieveCurrentUserParams(this: IExecuteSingleFunctions): Promise
  */
 async function currentUser(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const answer = await sendRoutedRequest(this, requestData).then(
 		(items) => ({ items }),
