@@ -9,6 +9,8 @@
  * Re-runnable on a newer main: it reads the tree as it is, moves what the tables below name, and stops before
  * touching anything when a file it does not know sits where it sorts files (a new file in nodes/Vtiger/shared/ or
  * a new test/*.test.ts): add it to a table and run it again. Idempotent: a second run finds nothing to move.
+ * After merging a branch that still uses the old places, run it again (`--dirty-ok` inside a merge): it moves what
+ * landed at an old place and rewrites imports and paths that name places the tables moved.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -171,10 +173,7 @@ for (const file of files.filter((f) => /^nodes\/Vtiger\/resources\/(lineItems|re
 	if (!moves.some(([from]) => from === file)) unknown.push(`${file}: a new helper of lineItems/related: add it to FILE_MOVES`);
 }
 if (unknown.length > 0) fail(`files the tables do not place (nothing was changed):\n  ${unknown.join('\n  ')}`);
-if (moves.length === 0) {
-	console.log('move: nothing to move (already done)');
-	process.exit(0);
-}
+if (moves.length === 0) console.log('move: nothing to move; rewriting paths that still name the old places');
 
 /** Where a repository path goes: the longest move whose source is it or a folder above it. */
 function mapPath(repoPath) {
@@ -192,11 +191,27 @@ const CODE = /\.(ts|js|mjs|cjs)$/;
 const TEXT = /(\.(ts|js|mjs|cjs|json|md|sh|py|yml|yaml|txt)|^\.ci\/run|^\.gitignore|^\.npmrc)$/;
 const SKIP = /^(test\/fixtures\/vtiger-8\.3\/transcripts\/|test\/support\/fixtures\/vtiger-8\.3\/transcripts\/|package-lock\.json$|bench\/lab\/)/;
 
+/** Every move the tables name, done or not: a file merged in later still imports the old places. */
+const TABLE_MOVES = [
+	...Object.entries(ROOM_OF_SHARED).map(([name, room]) => [`nodes/Vtiger/shared/${name}.ts`, `${room}/${name}.ts`]),
+	...Object.entries(TEST_MOVES).map(([name, to]) => [`test/${name}.test.ts`, `test/${to}.test.ts`]),
+	...FILE_MOVES,
+];
+
 function resolveSpecifier(fromFile, spec) {
 	const base = resolve(dirname(abs(fromFile)), spec);
 	for (const suffix of ['', '.ts', '.js', '.json', '/index.ts', '/index.js']) {
 		const candidate = base + suffix;
 		if (existsSync(candidate) && statSync(candidate).isFile()) return { target: rel(candidate), suffix };
+	}
+	// an old place that is gone: where the tables moved it
+	for (const suffix of ['', '.ts', '.js', '.json', '/index.ts', '/index.js']) {
+		const old = rel(base + suffix);
+		for (const [from, to] of TABLE_MOVES) {
+			if (old !== from && !old.startsWith(`${from}/`)) continue;
+			const moved = to + old.slice(from.length);
+			if (existsSync(abs(moved)) && statSync(abs(moved)).isFile()) return { target: moved, suffix };
+		}
 	}
 	return undefined;
 }
@@ -237,12 +252,16 @@ for (const file of files) {
 
 // 3. repository paths in text: every moved path, longest first, where it stands as a path of its own
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const textMoves = [...moves].sort((a, b) => b[0].length - a[0].length);
+// the tables' moves too: prose merged in later still names the old places
+const textMoves = [...moves, ...TABLE_MOVES.filter(([from]) => !moves.some(([done]) => done === from))].sort(
+	(a, b) => b[0].length - a[0].length,
+);
+const mapText = (from) => mapPath(from) !== from ? mapPath(from) : textMoves.find(([old]) => old === from)[1];
 const REPO_PATH = new RegExp(
 	`(?<![\\w.\\-])(?<![\\w.]/)(${textMoves.map(([from]) => escape(from)).join('|')})(?![\\w\\-])`,
 	'g',
 );
-const sharedNames = Object.keys(ROOM_OF_SHARED).filter((name) => moves.some(([from]) => from === `nodes/Vtiger/shared/${name}.ts`));
+const sharedNames = Object.keys(ROOM_OF_SHARED);
 const SHORT_SHARED = sharedNames.length
 	? new RegExp(`(?<![\\w.\\-/])shared/(${sharedNames.map(escape).join('|')})(\\.ts)?(?![\\w\\-])`, 'g')
 	: undefined;
@@ -251,7 +270,7 @@ for (const file of files) {
 	if (!TEXT.test(file) || SKIP.test(file) || file.startsWith('scripts/house/')) continue;
 	const newFile = mapPath(file);
 	const source = rewritten.get(newFile) ?? readFileSync(abs(file), 'utf8');
-	let out = source.replace(REPO_PATH, (_, from) => mapPath(from));
+	let out = source.replace(REPO_PATH, (_, from) => mapText(from));
 	if (SHORT_SHARED) {
 		out = out.replace(SHORT_SHARED, (_, name, ext) => `${ROOM_OF_SHARED[name].replace('nodes/Vtiger/', '')}/${name}${ext ?? ''}`);
 	}
