@@ -45,16 +45,22 @@ export function modulePicker(
 	};
 }
 
+/** Return All of operations that page; `hint` says what it does there. */
+export function returnAllToggle(resource: string, operations: string[], hint?: string): INodeProperties {
+	return {
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		displayOptions: showFor(resource, operations),
+		description: 'Whether to return all results or only up to a given limit',
+		...(hint ? { hint } : {}),
+	};
+}
+
 export function returnAllAndLimit(resource: string, operations: string[]): INodeProperties[] {
 	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			displayOptions: showFor(resource, operations),
-			description: 'Whether to return all results or only up to a given limit',
-		},
+		returnAllToggle(resource, operations),
 		{
 			displayName: 'Limit',
 			name: 'limit',

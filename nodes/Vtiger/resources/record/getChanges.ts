@@ -10,7 +10,7 @@ import type {
 import { describeForOperation, inputError } from '../../records/input';
 import { describeModule } from '../../records/describe';
 import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../records/output';
-import { showFor, simplifyToggle } from '../../records/properties';
+import { returnAllToggle, showFor, simplifyToggle } from '../../records/properties';
 import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { toEpochSeconds } from '../../records/time';
 import { RECORD } from './common';
@@ -82,15 +82,7 @@ const getChangesProperties: INodeProperties[] = [
 		description: 'Changes after this moment: a date, a date and time (in the workflow\'s time zone unless it names one), or epoch seconds',
 		displayOptions: showFor(RECORD, ['getChanges']),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: showFor(RECORD, ['getChanges']),
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'On: follows Vtiger until every change is read. Off: only the first batch (about 100 modification times).',
-	},
+	returnAllToggle(RECORD, ['getChanges'], 'On: follows Vtiger until every change is read. Off: only the first batch (about 100 modification times).'),
 	{
 		...simplifyToggle(
 			RECORD,

@@ -10,7 +10,7 @@ import type {
 import { inputError } from '../../records/input';
 import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
 import { pageVtql } from '../../records/paging';
-import { showFor } from '../../records/properties';
+import { returnAllToggle, showFor } from '../../records/properties';
 import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { splitUserQuery, terminate } from '../../records/vtql';
 import { RECORD } from './common';
@@ -71,15 +71,7 @@ const queryProperties: INodeProperties[] = [
 		hint: 'Module names are case-sensitive; no parentheses, NOT or IS NULL; quotes in values are doubled (\'\')',
 		displayOptions: showFor(RECORD, ['query']),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: showFor(RECORD, ['query']),
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'On: pages through every matching row (the query\'s own LIMIT is replaced). Off: the query runs as written; Vtiger returns at most 100 rows.',
-	},
+	returnAllToggle(RECORD, ['query'], 'On: pages through every matching row (the query\'s own LIMIT is replaced). Off: the query runs as written; Vtiger returns at most 100 rows.'),
 ];
 
 export const queryOperation: VtigerOperation = { option: queryOption, properties: queryProperties, simplify: true, outputOptions: true };

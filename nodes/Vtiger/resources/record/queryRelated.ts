@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { describeModule } from '../../records/describe';
 import { describeForOperation, inputError, resolveRecordId } from '../../records/input';
 import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
-import { showFor } from '../../records/properties';
+import { returnAllToggle, showFor } from '../../records/properties';
 import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
 import { pageQueryRelated } from './relatedPager';
 import { relatedStatement, RelatedQueryError } from './relatedQuery';
@@ -77,15 +77,7 @@ const queryRelatedProperties: INodeProperties[] = [
 		hint: 'FROM the related list\'s module. The node writes WHERE in capitals and drops a closing ";", as query_related requires',
 		displayOptions: showFor(RECORD, ['queryRelated']),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: showFor(RECORD, ['queryRelated']),
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'On: every matching record, in pages of 100 (the query\'s own LIMIT is replaced). Off: the query as written; Vtiger returns at most 100 records.',
-	},
+	returnAllToggle(RECORD, ['queryRelated'], 'On: every matching record, in pages of 100 (the query\'s own LIMIT is replaced). Off: the query as written; Vtiger returns at most 100 records.'),
 ];
 
 export const queryRelatedOperation: VtigerOperation = { option: queryRelatedOption, properties: queryRelatedProperties, module: true, simplify: true, outputOptions: true };
