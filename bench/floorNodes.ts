@@ -22,7 +22,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { normalizeBaseUrl, VTIGER_BASE_URL_EXPRESSION } from '../nodes/Vtiger/shared/url';
+import { normalizeBaseUrl, VTIGER_BASE_URL_EXPRESSION } from '../nodes/Vtiger/webservice/url';
 
 type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
 

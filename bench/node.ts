@@ -1,10 +1,10 @@
 /**
  * The node side: the Vtiger node and the Vtiger Trigger run through the real n8n-core engine by the
- * engine harness (test/harness), with a credential store per run (a cold start logs in).
+ * engine harness (test/support/harness), with a credential store per run (a cold start logs in).
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Harness } from '../test/harness';
+import type { Harness } from '../test/support/harness';
 import { floorNodeTypes } from './floorNodes';
 import type { BenchSim } from './sim';
 import type { RunOutcome } from './types';
@@ -45,11 +45,11 @@ async function execute(
 
 /** Loads the harness and checks the node types it needs; a string says what is missing. */
 export async function loadNodeDriver(): Promise<{ driver: NodeDriver; missing: Record<string, string> } | string> {
-	let harnessModule: typeof import('../test/harness');
+	let harnessModule: typeof import('../test/support/harness');
 	try {
-		harnessModule = await import('../test/harness');
+		harnessModule = await import('../test/support/harness');
 	} catch (error) {
-		return `engine harness (test/harness) does not load: ${(error as Error).message.split('\n')[0]}`;
+		return `engine harness (test/support/harness) does not load: ${(error as Error).message.split('\n')[0]}`;
 	}
 	const { createHarness } = harnessModule;
 	const probe = createHarness({ baseUrl: 'http://127.0.0.1:1', username: 'admin', accessKey: 'x' });

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { createHarness, type Harness } from '../test/harness';
+import { createHarness, type Harness } from '../test/support/harness';
 import { startCountingProxy, type CountingProxy } from './proxy';
 import { RawClient, VtigerCallError } from './raw';
 import type { Target } from './types';

@@ -1,7 +1,7 @@
 /** The simulator as the benchmark uses it: one fresh instance per run, counts from its request log. */
 import type { Server } from 'node:http';
 
-import { startSimulator, type Simulator } from '../test/simulator';
+import { startSimulator, type Simulator } from '../test/support/simulator';
 
 export type BenchSim = Simulator;
 

@@ -7,8 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { loginToVtiger } from '../nodes/Vtiger/shared/session';
-import { VTIGER_BASE_URL_EXPRESSION } from '../nodes/Vtiger/shared/url';
+import { loginToVtiger } from '../nodes/Vtiger/webservice/session';
+import { VTIGER_BASE_URL_EXPRESSION } from '../nodes/Vtiger/webservice/url';
 
 export class VtigerApi implements ICredentialType {
 	name = 'vtigerApi';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Debian packages that are missing (as root; otherwise says what to install), without recommended
 # packages and without upgrading installed ones. Used by CI for what the tests need beyond Node:
-#   bash scripts/debian-packages.sh php-cli                     the extension's PHP checks (test/extension.package.test.ts)
+#   bash scripts/debian-packages.sh php-cli                     the extension's PHP checks (test/unit/extensionPackage.test.ts)
 #   bash scripts/debian-packages.sh apache2 php8.2-fpm          the extension's live test under a production web server
 set -euo pipefail
 missing=()

@@ -68,7 +68,7 @@ replay)
 simulator)
 	profile="${2:-positional}"; shift 2 || shift $#
 	out="$(mktemp)"
-	bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs test/simulator/cli.ts --port 0 --extensions \
+	bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs test/support/simulator/cli.ts --port 0 --extensions \
 		--profile "$profile" >"$out" 2>&1 &
 	sim=$!
 	for _ in $(seq 1 100); do grep -q '"url"' "$out" && break; sleep 0.2; done

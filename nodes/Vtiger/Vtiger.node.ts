@@ -7,10 +7,10 @@ import { moduleResource } from './resources/module';
 import { recordResource } from './resources/record';
 import { sessionResource } from './resources/session';
 import { userResource } from './resources/user';
-import type { VtigerResource } from './shared/properties';
-import { legacyMaxConcurrency, withRequestOptions } from './shared/requestOptions';
-import { routedRequest } from './shared/routing';
-import { VTIGER_BASE_URL_EXPRESSION } from './shared/url';
+import type { VtigerResource } from './records/properties';
+import { legacyMaxConcurrency, withRequestOptions } from './webservice/requestOptions';
+import { routedRequest } from './webservice/routing';
+import { VTIGER_BASE_URL_EXPRESSION } from './webservice/url';
 
 const MAIN: NodeConnectionType[] = [NodeConnectionTypes.Main];
 

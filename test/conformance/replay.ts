@@ -1,5 +1,5 @@
 /**
- * Conformance replay: sends the requests recorded from a real Vtiger 8.3.0 (test/fixtures/vtiger-8.3/transcripts)
+ * Conformance replay: sends the requests recorded from a real Vtiger 8.3.0 (test/support/fixtures/vtiger-8.3/transcripts)
  * to a target (the simulator or any Vtiger webservice.php) and compares status, `success`, error code and
  * message, and the shape of every result (keys and JSON types; ids, tokens and times may differ).
  *
@@ -18,8 +18,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The recordings, copied into the repository (test/fixtures/README.md). */
-export const DEFAULT_TRANSCRIPTS = resolve(__dirname, '../fixtures/vtiger-8.3/transcripts');
+/** The recordings, copied into the repository (test/support/fixtures/README.md). */
+export const DEFAULT_TRANSCRIPTS = resolve(__dirname, '../support/fixtures/vtiger-8.3/transcripts');
 
 /** The lab's admin access key, readable in 02_auth_session.jsonl #6 (raw key sent as digest). */
 export const RECORDED_KEYS: Record<string, string> = { admin: 'pOEVqdYN4iSc5nmr' };

@@ -1,4 +1,4 @@
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../support/simulator';
 import { errorOf, N8n, outcome, outputOf } from './helpers/n8n';
 import { contactLifecycleWorkflow, modulesWorkflow } from './helpers/demoWorkflows';
 import { n8nVersion } from './helpers/paths';

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../support/simulator';
 import { N8n } from './helpers/n8n';
 import { CREDENTIAL_TYPE, credentialData, n8nId, PACKAGE, vtigerCredential } from './helpers/workflow';
 import type { WorkflowJson } from './helpers/n8n';

@@ -2,8 +2,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startSimulator, type Simulator } from '../simulator';
-import { WsError } from '../simulator/errors';
+import { startSimulator, type Simulator } from '../support/simulator';
+import { WsError } from '../support/simulator/errors';
 import { loadExample } from './helpers/examples';
 import { N8n, outcome, outputOf, type ExecutionResult, type NodeRun } from './helpers/n8n';
 import { n8nVersion } from './helpers/paths';

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 
 import { Vtiger } from '../../nodes/Vtiger/Vtiger.node';
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../support/simulator';
 import type { WorkflowJson } from './helpers/n8n';
 import { createQueueCluster, startWorkers, type QueueCluster } from './helpers/queue';
 import { CREDENTIAL_TYPE, credentialData, n8nId, triggerWorkflow, VTIGER_NODE, vtigerCredential } from './helpers/workflow';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { startSimulator, type Simulator } from '../simulator';
+import { startSimulator, type Simulator } from '../support/simulator';
 import { openBrowser } from './helpers/browser';
 import { createContactWorkflow } from './helpers/demoWorkflows';
 import { loadExample } from './helpers/examples';

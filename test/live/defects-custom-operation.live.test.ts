@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 import { describeLive, liveHarness } from './env';
 
 const ARGS = {

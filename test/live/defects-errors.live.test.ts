@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Harness, RunNodeResult } from '../harness';
+import type { Harness, RunNodeResult } from '../support/harness';
 import { describeLive, liveHarness, liveTag, liveTarget } from './env';
 
 const target = liveTarget();

@@ -14,7 +14,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Harness, RunNodeResult } from '../harness';
+import type { Harness, RunNodeResult } from '../support/harness';
 import { describeLive, liveClient, liveHarness, liveTag, liveTarget } from './env';
 import { createInventoryInWebUi } from './webui';
 import type { LiveClient } from './env';

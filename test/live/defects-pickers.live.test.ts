@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 import { describeLive, liveHarness, liveTag } from './env';
 
 /** Modules whose mandatory fields are all text, picklists, dates or the owner (lab describes, both servers). */

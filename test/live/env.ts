@@ -11,7 +11,7 @@ import type { INodeType } from 'n8n-workflow';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 
-import { createHarness, type Harness, type HarnessOptions } from '../harness';
+import { createHarness, type Harness, type HarnessOptions } from '../support/harness';
 
 export interface LiveTarget {
 	url: string;

@@ -1,7 +1,7 @@
 /** Small helpers the live topic files share (the contract itself is env.ts). */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Harness, RunNodeResult } from '../harness';
+import type { Harness, RunNodeResult } from '../support/harness';
 
 export const rl = (value: string, mode = 'id') => ({ __rl: true, mode, value });
 

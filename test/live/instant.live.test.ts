@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 
 import type { INodeType } from 'n8n-workflow';
 
-import { WebhookReceiver } from '../harness/webhookReceiver';
+import { WebhookReceiver } from '../support/harness/webhookReceiver';
 import { builtNodeTypes, describeLive, liveClient, liveHarness, LiveRecords, liveTag } from './env';
 import type { LiveClient } from './env';
 

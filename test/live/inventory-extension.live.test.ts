@@ -15,7 +15,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 import { describeLive, liveClient, liveHarness, LiveRecords, liveTag, liveTarget } from './env';
 import type { LiveClient } from './env';
 import { mapped, rl } from './helpers';

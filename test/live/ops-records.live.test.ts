@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import type { Harness } from '../harness';
-import { FAKE_PNG, PNG } from '../images';
+import type { Harness } from '../support/harness';
+import { FAKE_PNG, PNG } from '../support/images';
 import { describeLive, liveClient, liveHarness, LiveRecords, liveTag } from './env';
 import type { LiveClient } from './env';
 import { rl, runVtiger, shown } from './helpers';

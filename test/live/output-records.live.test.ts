@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Harness, RunNodeResult } from '../harness';
+import type { Harness, RunNodeResult } from '../support/harness';
 import { describeLive, liveCapabilities, liveClient, liveHarness, liveTag, LiveRecords, liveTarget } from './env';
 import type { LiveClient } from './env';
 import { rl } from './helpers';

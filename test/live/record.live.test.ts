@@ -7,7 +7,7 @@ import type { LiveCapabilities, LiveClient } from './env';
 import { mapped, rl, runVtiger, shown } from './helpers';
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 
 describeLive('live: record', () => {
 	const records = new LiveRecords(['Contacts']);

@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { describeLive, liveClient, liveHarness, LiveRecords, liveTag } from './env';
 import type { LiveClient } from './env';
 import { rl, runVtiger, shown } from './helpers';
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 
 describeLive('live: related records', () => {
 	const records = new LiveRecords(['Contacts', 'Accounts', 'Products']);

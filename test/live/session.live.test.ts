@@ -7,7 +7,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { describeLive, expireSession, itIf, liveCapabilities, liveClient, liveHarness, LiveRecords, liveTag, liveTarget } from './env';
 import type { LiveCapabilities, LiveClient } from './env';
 import { mapped, runVtiger, shown } from './helpers';
-import { assertNoSecrets, secretsOf } from '../harness';
+import { assertNoSecrets, secretsOf } from '../support/harness';
 
 const sessionDir = Boolean(liveTarget()?.sessionDir);
 

@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 import { describeLive, liveClient, liveHarness, LiveRecords, liveTag } from './env';
 import type { LiveClient } from './env';
 import { rl, shown } from './helpers';

@@ -14,7 +14,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { describeLive, liveClient, liveHarness, LiveRecords, liveTag, liveTarget } from './env';
 import type { LiveClient } from './env';
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 
 const PROCESSES = 4;
 const PER_PROCESS = 30;

@@ -9,7 +9,7 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { describeLive, liveCapabilities, liveClient, liveHarness, LiveRecords, liveTag } from './env';
 import type { LiveCapabilities, LiveClient } from './env';
-import type { Harness } from '../harness';
+import type { Harness } from '../support/harness';
 
 describeLive('live: trigger', () => {
 	const records = new LiveRecords(['Contacts']);

@@ -7,7 +7,7 @@
 import { describeLive, itIf, liveCapabilities, liveClient, liveHarness, LiveRecords, liveTag, liveTarget } from './env';
 import type { LiveClient } from './env';
 import { mapped, rl, runVtiger, shown } from './helpers';
-import { assertNoSecrets, secretsOf } from '../harness';
+import { assertNoSecrets, secretsOf } from '../support/harness';
 
 const user2 = liveTarget()?.user2;
 

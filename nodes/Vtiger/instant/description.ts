@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { recordOutputOptions } from '../shared/output';
+import { recordOutputOptions } from '../records/output';
 
 export const instantTriggerProperties: INodeProperties[] = [
 	{

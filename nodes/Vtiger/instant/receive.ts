@@ -1,8 +1,8 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import { describeModule } from '../shared/describe';
-import { readRecordOutput, shapeRecords } from '../shared/output';
-import type { RecordOutput } from '../shared/output';
+import { describeModule } from '../records/describe';
+import { readRecordOutput, shapeRecords } from '../records/output';
+import type { RecordOutput } from '../records/output';
 import { verifySignature } from './signature';
 import { INSTANT_EVENTS, readInstantEvents, readInstantModule, storedSubscriptions } from './subscription';
 import type { InstantEvent } from './subscription';

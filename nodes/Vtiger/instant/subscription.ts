@@ -1,8 +1,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 
-import { failureOf } from '../shared/errors';
-import { vtigerApiRequest } from '../shared/transport';
+import { failureOf } from '../webservice/errors';
+import { vtigerApiRequest } from '../webservice/transport';
 
 /** The extension's webservice operations (the N8nConnector contract). */
 export const SUBSCRIBE = 'n8n_subscribe';
@@ -18,21 +18,22 @@ export type InstantEvent = (typeof INSTANT_EVENTS)[number];
 const MODULE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** What the node keeps of one subscription, by the webhook URL it delivers to. */
-export interface StoredSubscription {
+/** A type, not an interface: like n8n's static data (IDataObject) it is plain JSON, so one reads as the other. */
+export type StoredSubscription = {
 	id: string;
 	/** `whsec_…`: only n8n_subscribe ever answers it */
 	secret: string;
 	expiresAt: string | null;
 	module: string;
 	events: string[];
-}
+};
 
 type Subscriptions = Record<string, StoredSubscription>;
 
 /** The node's static data: subscriptions by URL (the test URL's and the production URL's). */
 export function storedSubscriptions(staticData: IDataObject): Subscriptions {
 	if (typeof staticData.subscriptions !== 'object' || staticData.subscriptions === null) staticData.subscriptions = {};
-	return staticData.subscriptions as unknown as Subscriptions;
+	return staticData.subscriptions as Subscriptions;
 }
 
 export function readInstantModule(ctx: { getNodeParameter(name: string, fallback: unknown): unknown; getNode(): INode }): string {
@@ -63,7 +64,7 @@ function advice(operation: string, error: unknown): { message: string; descripti
 	if (!failure) return undefined;
 	if (failure.kind === 'crash' || failure.kind === 'empty' || failure.kind === 'plainText') {
 		// Vtiger answers an operation it does not know with a PHP fatal error: HTTP 500, empty body
-		// (test/fixtures/vtiger-8.3/README.md, "Unhandled PHP errors")
+		// (test/support/fixtures/vtiger-8.3/README.md, "Unhandled PHP errors")
 		return {
 			message: `Vtiger "${operation}" failed: the CRM does not know this operation, so the n8n Connector extension is probably not installed (or is disabled)`,
 			description: EXTENSION_MISSING,

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import { describeModule, writableFields } from '../shared/describe';
-import { fieldDisplayName, n8nFieldType } from '../shared/fields';
+import { describeModule, writableFields } from '../records/describe';
+import { fieldDisplayName, n8nFieldType } from '../records/fields';
 
 /** Fields of a module a converted lead creates; none required, Vtiger fills them from the lead's mapping. */
 async function convertFields(ctx: ILoadOptionsFunctions, module: string): Promise<ResourceMapperFields> {

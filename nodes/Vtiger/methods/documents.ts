@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { vtigerApiRequest } from '../shared/transport';
+import { vtigerApiRequest } from '../webservice/transport';
 
 /** Documents folders are records of the DocumentFolders module (ids 22x…; 22x1 is "Default"). */
 export async function getDocumentFolders(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { describeModule } from '../shared/describe';
-import { fieldDisplayName } from '../shared/fields';
+import { describeModule } from '../records/describe';
+import { fieldDisplayName } from '../records/fields';
 import { chosenModule } from './context';
 import { byName, listTypes, moduleOptionName } from './moduleNames';
 

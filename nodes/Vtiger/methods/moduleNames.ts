@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions } from 'n8n-workflow';
 
-import { vtigerApiRequest } from '../shared/transport';
+import { vtigerApiRequest } from '../webservice/transport';
 
 export interface ListTypes {
 	types?: string[];

@@ -1,7 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
-import { vtigerApiRequest } from '../shared/transport';
-import { VTQL_PAGE_SIZE, withLimit } from '../shared/vtql';
+import { vtigerApiRequest } from '../webservice/transport';
+import { VTQL_PAGE_SIZE, withLimit } from '../records/vtql';
 import { searchModuleRecords } from './recordSearch';
 
 /** Every row of a statement, 100 a page (Vtiger's cap, 04_query.jsonl), up to `max`. */

@@ -1,11 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { describeModule, labelFieldsOf } from '../shared/describe';
-import { recordUrl } from '../shared/ids';
-import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
-import { vtigerApiRequest } from '../shared/transport';
-import { normalizeBaseUrl } from '../shared/url';
-import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../shared/vtql';
+import { describeModule, labelFieldsOf } from '../records/describe';
+import { recordUrl } from '../records/ids';
+import { VTIGER_CREDENTIAL_TYPE } from '../webservice/session';
+import { vtigerApiRequest } from '../webservice/transport';
+import { normalizeBaseUrl } from '../webservice/url';
+import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../records/vtql';
 
 /** Records of a module by their label fields (describe → labelFields), 100 a page: the record pickers' list. */
 export async function searchModuleRecords(
@@ -19,7 +19,7 @@ export async function searchModuleRecords(
 	const text = (filter ?? '').trim();
 	const statement = buildSelect({
 		module: description.name,
-		// without label fields every column: ProductTaxes refuses even `SELECT id` (ACCESS_DENIED, lab)
+		// without label fields every column: ProductTaxes refuses even `SELECT id` (ACCESS_DENIED: test/engine/node/methods.test.ts)
 		fields: labelFields,
 		conditions: text
 			? labelFields.map((field) => ({ field, operator: 'LIKE' as const, value: `%${text}%` }))

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
-import { encodeRelation, relationsOf } from '../resources/related/relation';
+import { encodeRelation, relationsOf } from '../records/relation';
 import { chosenModule } from './context';
 import { byName, listTypes, moduleOptionName } from './moduleNames';
 import { searchModuleRecords } from './recordSearch';

@@ -1,9 +1,9 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
-import type { VtigerField, VtigerModuleDescription } from '../shared/describe';
-import { describeModule } from '../shared/describe';
-import { dateTimePairs, DURATION_FIELDS, n8nFieldType, writeLabel } from '../shared/fields';
-import { headerFields, isLineItemField } from '../resources/lineItems/inventory';
+import type { VtigerField, VtigerModuleDescription } from '../records/describe';
+import { describeModule } from '../records/describe';
+import { dateTimePairs, DURATION_FIELDS, n8nFieldType, writeLabel } from '../records/fields';
+import { headerFields, isLineItemField } from '../records/inventory';
 import { chosenModule } from './context';
 import { ownerOptions } from './users';
 

@@ -1,9 +1,9 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
-import { failureOf } from '../shared/errors';
-import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
-import { vtigerApiRequest } from '../shared/transport';
-import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../shared/vtql';
+import { failureOf } from '../webservice/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../webservice/session';
+import { vtigerApiRequest } from '../webservice/transport';
+import { buildSelect, VTQL_PAGE_SIZE, withLimit } from '../records/vtql';
 
 /** CRM users by user name, first or last name (`SELECT … FROM Users`, 04_query.jsonl), 100 a page. */
 export async function searchUsers(
@@ -61,8 +61,8 @@ export async function credentialUserId(ctx: ILoadOptionsFunctions): Promise<stri
 }
 
 /**
- * The credential's own user record; a non-admin may not retrieve it either (ACCESS_DENIED for labuser's own
- * 19x5 on both lab servers): then the login name stands for it.
+ * The credential's own user record; a non-admin may not retrieve it either (ACCESS_DENIED for its own record:
+ * test/engine/webservice/session.test.ts, "a non-admin on a credential that never logged in"): then the login name stands for it.
  */
 async function ownUserRecord(ctx: ILoadOptionsFunctions, ownId: string): Promise<IDataObject> {
 	const own = await vtigerApiRequest.call(ctx, 'retrieve', { id: ownId }).catch(async (error: unknown) =>
@@ -75,7 +75,7 @@ async function ownUserRecord(ctx: ILoadOptionsFunctions, ownId: string): Promise
 
 /**
  * Who can own a record: the CRM's active users, then its groups, names shown and ids as values, the
- * credential's own user first. A non-admin may not query Users (ACCESS_DENIED on both lab servers), nor
+ * credential's own user first. A non-admin may not query Users (ACCESS_DENIED: test/engine/record/calendar.test.ts), nor
  * retrieve itself, but may query Groups.
  */
 export async function ownerOptions(ctx: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {

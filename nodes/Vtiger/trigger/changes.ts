@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { recordFingerprint } from './fingerprint';
 import type { TriggerState } from './state';
-import { vtigerDateTimeToEpoch } from '../shared/time';
+import { vtigerDateTimeToEpoch } from '../records/time';
 
 export type TriggerEvent = 'created' | 'updated' | 'deleted';
 

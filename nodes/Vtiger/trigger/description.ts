@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { recordOutputOptions } from '../shared/output';
+import { recordOutputOptions } from '../records/output';
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -18,7 +18,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		// only "sync" has these limits: with Detect Changes With = Query the notice below applies. A path into the
 		// Options collection starts at the root ('/'): n8n 1.x cannot activate a node whose displayOptions name
-		// anything else that is not a parameter of the same level (test/descriptions.test.ts)
+		// anything else that is not a parameter of the same level (test/unit/descriptions.test.ts)
 		displayOptions: { hide: { '/options.source': ['query'] } },
 	},
 	{

@@ -7,7 +7,7 @@ const LENGTH = 8;
 /**
  * A short digest of a record's content (keys sorted, so field order does not matter). Vtiger's
  * modifiedtime has one-second resolution: a record saved twice in one second keeps its modifiedtime
- * (lab, both servers), so only its content tells the second save from a repeat of the first.
+ * (test/live/trigger.live.test.ts, "an update saved in the same second"), so only its content tells the second save from a repeat of the first.
  */
 export function recordFingerprint(record: IDataObject): string {
 	const entries = Object.keys(record)

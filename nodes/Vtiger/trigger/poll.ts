@@ -7,19 +7,19 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../shared/describe';
-import { readVtigerResponse } from '../shared/envelope';
-import { failureFromThrown, failureOf, vtigerApiError } from '../shared/errors';
-import { readRecordOutput, shapeRecords } from '../shared/output';
-import { VTIGER_CREDENTIAL_TYPE } from '../shared/session';
-import { vtigerApiRequest } from '../shared/transport';
-import { webserviceUrl } from '../shared/url';
+import { describeModule } from '../records/describe';
+import { readVtigerResponse } from '../webservice/envelope';
+import { failureFromThrown, failureOf, vtigerApiError } from '../webservice/errors';
+import { readRecordOutput, shapeRecords } from '../records/output';
+import { VTIGER_CREDENTIAL_TYPE } from '../webservice/session';
+import { vtigerApiRequest } from '../webservice/transport';
+import { webserviceUrl } from '../webservice/url';
 import { computeChanges } from './changes';
 import type { Change, FetchedWindow, TriggerEvent } from './changes';
 import { initialState, readState, writeState } from './state';
 import { fetchSyncWindow, parseSyncPage } from './syncPoller';
 import { fetchVtqlWindow } from './vtqlPoller';
-import { toEpochSeconds } from '../shared/time';
+import { toEpochSeconds } from '../records/time';
 
 const EVENTS: readonly TriggerEvent[] = ['created', 'updated', 'deleted'];
 /**

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FetchedWindow } from './changes';
-import { epochToVtigerDateTime } from '../shared/time';
+import { epochToVtigerDateTime } from '../records/time';
 
 /** VTQL returns at most 100 rows whatever LIMIT says (04_query.jsonl). */
 export const VTQL_PAGE = 100;

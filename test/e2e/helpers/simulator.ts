@@ -13,11 +13,11 @@ export interface SimulatorCli {
 /**
  * Starts the simulator's CLI (`npm run simulator`) as its own process, the way a user runs it for the demo.
  * Tests that need the simulator's knobs (killSessions, store, clock) start it in-process instead
- * (`startSimulator` from test/simulator): n8n reaches either one over HTTP on 127.0.0.1.
+ * (`startSimulator` from test/support/simulator): n8n reaches either one over HTTP on 127.0.0.1.
  */
 export async function startSimulatorCli(args: string[] = ['--seed'], port = 0): Promise<SimulatorCli> {
 	const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-	const child: ChildProcess = spawn(process.execPath, [tsx, 'test/simulator/cli.ts', '--port', String(port), ...args], {
+	const child: ChildProcess = spawn(process.execPath, [tsx, 'test/support/simulator/cli.ts', '--port', String(port), ...args], {
 		cwd: repoRoot,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

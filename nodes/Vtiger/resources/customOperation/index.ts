@@ -8,14 +8,15 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { resultToJsonItems } from '../../shared/envelope';
-import type { VtigerFailure } from '../../shared/envelope';
-import { failureOf } from '../../shared/errors';
-import { inputError } from '../../shared/input';
-import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '../../shared/operations';
-import { operationPicker, showFor } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { vtigerApiRequest } from '../../shared/transport';
+import { resultToJsonItems } from '../../webservice/envelope';
+import type { VtigerFailure } from '../../webservice/envelope';
+import { failureOf } from '../../webservice/errors';
+import { inputError } from '../../records/input';
+import { getOperationMethod, isKnownStockCrash, isRegisteredOperation } from '../../webservice/operations';
+import { showFor, vtigerResource } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { vtigerRouting } from '../../webservice/routing';
 
 const CUSTOM = 'customOperation';
 const RESERVED_OPERATIONS = ['login', 'getchallenge'];
@@ -72,9 +73,9 @@ function isEmptyAnswer(result: unknown): boolean {
 }
 
 /**
- * An empty answer is one item that says so (issue 15): a workflow must not stop without output. Vtiger hands an
+ * An empty answer is one item that says so: a workflow must not stop without output. Vtiger hands an
  * operation only the parameters it registered (vtiger_ws_operation_parameters), from $_GET for a GET operation
- * and $_POST for a POST one: a GET-registered gettranslation called with a POST body answers [] (lab, both servers).
+ * and $_POST for a POST one: a GET-registered gettranslation called with a POST body answers [] (test/live/defects-custom-operation.live.test.ts, "POST only").
  */
 function emptyAnswerNotice(operation: string, params: IDataObject, placement: Placement): string {
 	const names = Object.keys(params);
@@ -118,15 +119,10 @@ const callOption: INodePropertyOptions = {
 	value: 'call',
 	action: 'Call a webservice operation',
 	description: 'Call any operation, including those an extension registers (e.g. gettranslation)',
-	routing: {
-		request: { method: 'POST' },
-		send: { paginate: true },
-		operations: { pagination: callCustom },
-	},
+	routing: vtigerRouting({ send: callCustom }),
 };
 
 const properties: INodeProperties[] = [
-	operationPicker(CUSTOM, [callOption], 'call'),
 	{
 		displayName: 'Operation Name',
 		name: 'operationName',
@@ -184,7 +180,8 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const customOperationResource: VtigerResource = {
-	option: { name: 'Custom Operation', value: CUSTOM, description: 'Any webservice operation by name' },
-	properties,
-};
+export const customOperationResource: VtigerResource = vtigerResource(
+	{ name: 'Custom Operation', value: CUSTOM, description: 'Any webservice operation by name' },
+	[{ option: callOption, properties }],
+	'call',
+);

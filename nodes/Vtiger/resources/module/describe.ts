@@ -1,23 +1,24 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { labelFieldsOf } from '../../shared/describe';
-import type { VtigerField, VtigerModuleDescription } from '../../shared/describe';
-import { inputError, moduleParameter, setVtigerParams } from '../../shared/input';
-import { jsonItems, simplifyParameter } from '../../shared/output';
-import { modulePicker, simplifyToggle } from '../../shared/properties';
+import { labelFieldsOf, readDescription } from '../../records/describe';
+import type { VtigerField } from '../../records/describe';
+import { inputError, moduleParameter } from '../../records/input';
+import { jsonItems, simplifyParameter } from '../../records/output';
+import { modulePicker, simplifyToggle } from '../../records/properties';
 import { MODULE } from './getAll';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendDescribe(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function describeParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const module = moduleParameter(this);
 	if (!module) throw inputError(this, 'Module', 'choose a module');
-	return setVtigerParams(requestOptions, 'describe', { elementType: module });
+	return { elementType: module };
 }
 
 function simpleField(field: VtigerField): IDataObject {
@@ -36,33 +37,26 @@ function simpleField(field: VtigerField): IDataObject {
 async function describedModule(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const answer = (items[0]?.json ?? {}) as IDataObject;
 	if (!simplifyParameter(this)) return jsonItems(this, [answer]);
-	const { fields, labelFields, ...module } = answer;
+	const description = readDescription(answer, String(answer.name ?? ''));
 	return jsonItems(this, [
 		{
-			...module,
+			...answer,
 			// the fields, where Vtiger names columns (Documents: `title` for notes_title)
-			labelFields: labelFieldsOf({
-				labelFields: String(labelFields ?? ''),
-				fields: fields ?? [],
-			} as unknown as VtigerModuleDescription),
-			fields: ((fields ?? []) as unknown as VtigerField[]).map(simpleField),
+			labelFields: labelFieldsOf(description),
+			fields: description.fields.map(simpleField),
 		},
 	]);
 }
 
-export const describeOption: INodePropertyOptions = {
+const describeOption: INodePropertyOptions = {
 	name: 'Describe',
 	value: 'describe',
 	action: 'Describe a module',
 	description: 'Get a module\'s fields, their types and what the user may do with it',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'describe' } },
-		send: { paginate: true, preSend: [sendDescribe] },
-		output: { postReceive: [describedModule] },
-	},
+	routing: vtigerRouting({ operation: 'describe', params: describeParams, postReceive: [describedModule] }),
 };
 
-export const describeProperties: INodeProperties[] = [
+const describeProperties: INodeProperties[] = [
 	modulePicker(MODULE, ['describe'], 'getAllModules'),
 	simplifyToggle(
 		MODULE,
@@ -70,3 +64,5 @@ export const describeProperties: INodeProperties[] = [
 		'Whether to return each field as { name, label, type, mandatory, editable, refersTo, values } instead of Vtiger\'s full description',
 	),
 ];
+
+export const describeOperation: VtigerOperation = { option: describeOption, properties: describeProperties };

@@ -6,8 +6,10 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { jsonItems, simplifyParameter } from '../../shared/output';
-import { simplifyToggle } from '../../shared/properties';
+import { jsonItems, simplifyParameter } from '../../records/output';
+import { simplifyToggle } from '../../records/properties';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 export const MODULE = 'module';
 
@@ -23,22 +25,20 @@ async function oneItemPerModule(this: IExecuteSingleFunctions, items: INodeExecu
 	);
 }
 
-export const getAllModulesOption: INodePropertyOptions = {
+const getAllModulesOption: INodePropertyOptions = {
 	name: 'Get Many',
 	value: 'getAll',
 	action: 'Get many modules',
 	description: 'List the modules the user can access (listtypes)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'listtypes' } },
-		send: { paginate: true },
-		output: { postReceive: [oneItemPerModule] },
-	},
+	routing: vtigerRouting({ operation: 'listtypes', postReceive: [oneItemPerModule] }),
 };
 
-export const getAllModulesProperties: INodeProperties[] = [
+const getAllModulesProperties: INodeProperties[] = [
 	simplifyToggle(
 		MODULE,
 		['getAll'],
 		'Whether to return one item per module ({ name, label, singular, isEntity }) instead of Vtiger\'s answer',
 	),
 ];
+
+export const getAllModulesOperation: VtigerOperation = { option: getAllModulesOption, properties: getAllModulesProperties };

@@ -1,15 +1,11 @@
-import { operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { getRelatedModulesOption, getRelatedModulesProperties } from '../related/getRelatedModules';
-import { describeOption, describeProperties } from './describe';
-import { getAllModulesOption, getAllModulesProperties, MODULE } from './getAll';
+import { vtigerResource } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
+import { describeOperation } from './describe';
+import { getAllModulesOperation, MODULE } from './getAll';
+import { getRelatedModulesOperation } from './getRelatedModules';
 
-export const moduleResource: VtigerResource = {
-	option: { name: 'Module', value: MODULE, description: 'The modules of the CRM and their fields' },
-	properties: [
-		operationPicker(MODULE, [describeOption, getAllModulesOption, getRelatedModulesOption], 'getAll'),
-		...getAllModulesProperties,
-		...describeProperties,
-		...getRelatedModulesProperties,
-	],
-};
+export const moduleResource: VtigerResource = vtigerResource(
+	{ name: 'Module', value: MODULE, description: 'The modules of the CRM and their fields' },
+	[getAllModulesOperation, describeOperation, getRelatedModulesOperation],
+	'getAll',
+);

@@ -1,17 +1,19 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { describeRelated, readRelation, relationPicker } from '../related/relation';
-import type { VtigerRelation } from '../related/relation';
+import { describeForOperation, resolveRecordId } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { describeRelated, readRelation, relationPicker } from '../../records/relation';
+import type { VtigerRelation } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRelation): Promise<string> {
 	const related = await describeRelated(ctx, relation);
@@ -23,15 +25,15 @@ async function relatedRecordId(ctx: IExecuteSingleFunctions, relation: VtigerRel
 	});
 }
 
-async function sendAddRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function addRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const sourceRecordId = resolveRecordId(this, description);
 	const relation = await readRelation(this, description);
-	return setVtigerParams(requestOptions, 'add_related', {
+	return {
 		sourceRecordId,
 		relatedRecordId: await relatedRecordId(this, relation),
 		relationIdLabel: relation.label,
-	});
+	};
 }
 
 /** Vtiger answers `{message: "successfull"}` (sic); the item also says what was linked. */
@@ -50,19 +52,15 @@ async function linked(this: IExecuteSingleFunctions, items: INodeExecutionData[]
 	);
 }
 
-export const addRelatedOption: INodePropertyOptions = {
+const addRelatedOption: INodePropertyOptions = {
 	name: 'Add Related',
 	value: 'addRelated',
 	action: 'Add a related record',
 	description: 'Add a record to one of a record\'s related lists (add_related)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'add_related' } },
-		send: { paginate: true, preSend: [sendAddRelated] },
-		output: { postReceive: [linked] },
-	},
+	routing: vtigerRouting({ operation: 'add_related', params: addRelatedParams, postReceive: [linked] }),
 };
 
-export const addRelatedProperties: INodeProperties[] = [
+const addRelatedProperties: INodeProperties[] = [
 	recordLocator(['addRelated']),
 	relationPicker(RECORD, ['addRelated']),
 	{
@@ -109,3 +107,5 @@ export const addRelatedProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const addRelatedOperation: VtigerOperation = { option: addRelatedOption, properties: addRelatedProperties, module: true };

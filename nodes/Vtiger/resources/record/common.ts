@@ -1,6 +1,6 @@
 import type { INodeProperties, ResourceMapperTypeOptionsBase } from 'n8n-workflow';
 
-import { showFor } from '../../shared/properties';
+import { showFor } from '../../records/properties';
 
 export const RECORD = 'record';
 

@@ -1,21 +1,22 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { FieldValueError, toVtigerElement } from '../../shared/fields';
-import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { vtigerApiRequest } from '../../shared/transport';
-import { readUserId, userLocator } from '../user/common';
+import { describeModule } from '../../records/describe';
+import { FieldValueError, toVtigerElement } from '../../records/fields';
+import { inputError, resolveRecordId } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { readUserId, userLocator } from '../../records/users';
 import { RECORD } from './common';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 const TARGETS = [
 	{ module: 'Accounts', toggle: 'createOrganization', fields: 'organizationFields', title: 'Organization', key: 'organizationId' },
@@ -44,7 +45,7 @@ async function leadId(ctx: IExecuteSingleFunctions): Promise<string> {
  * {create, name, …fields}, Contacts: {…}, Potentials: {…}}}`. Fields not given come from the lead
  * through the CRM's lead mapping.
  */
-async function sendConvertLead(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function convertLeadParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const id = await leadId(this);
 	const chosen = TARGETS.filter((target) => this.getNodeParameter(target.toggle, false) === true);
 	if (chosen.length === 0) throw inputError(this, 'Create', 'choose at least one of organization, contact and opportunity');
@@ -62,9 +63,9 @@ async function sendConvertLead(this: IExecuteSingleFunctions, requestOptions: IH
 			...(create ? await entityValues(this, target.module, target.fields, target.title) : {}),
 		};
 	}
-	return setVtigerParams(requestOptions, 'convertlead', {
+	return {
 		element: JSON.stringify({ leadId: id, assignedTo, entities }),
-	});
+	};
 }
 
 /** `{Accounts: "11x163", Contacts: "12x164"}` with readable names and the lead. */
@@ -82,16 +83,12 @@ async function converted(this: IExecuteSingleFunctions, items: INodeExecutionDat
 	);
 }
 
-export const convertLeadOption: INodePropertyOptions = {
+const convertLeadOption: INodePropertyOptions = {
 	name: 'Convert Lead',
 	value: 'convertLead',
 	action: 'Convert a lead',
 	description: 'Turn a lead into an organization, a contact and/or an opportunity (convertlead)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'convertlead' } },
-		send: { paginate: true, preSend: [sendConvertLead] },
-		output: { postReceive: [converted] },
-	},
+	routing: vtigerRouting({ operation: 'convertlead', params: convertLeadParams, postReceive: [converted] }),
 };
 
 function entityMapper(name: string, toggle: string, method: string, title: string): INodeProperties {
@@ -115,7 +112,7 @@ function entityMapper(name: string, toggle: string, method: string, title: strin
 	};
 }
 
-export const convertLeadProperties: INodeProperties[] = [
+const convertLeadProperties: INodeProperties[] = [
 	{
 		displayName: 'Lead',
 		name: 'leadId',
@@ -180,3 +177,5 @@ export const convertLeadProperties: INodeProperties[] = [
 	entityMapper('opportunityFields', 'createOpportunity', 'getConvertOpportunityFields', 'Opportunity'),
 	userLocator(RECORD, ['convertLead'], 'assignedTo', 'Assigned To', 'Who the new records belong to. Empty: the lead\'s owner.', false),
 ];
+
+export const convertLeadOperation: VtigerOperation = { option: convertLeadOption, properties: convertLeadProperties };

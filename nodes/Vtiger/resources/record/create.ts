@@ -1,14 +1,16 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { missingMandatory, writeLabel } from '../../shared/fields';
-import { explainingRequest } from '../../shared/explain';
-import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems, explainLineItemCreate, inventoryOperation } from '../lineItems/lineItems';
+import { missingMandatory, writeLabel } from '../../records/fields';
+import { explainingRequest } from '../../webservice/explain';
+import { describeForOperation, inputError } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { addLineItems, explainLineItemCreate, inventoryOperation } from './lineItems';
 import { fieldsMapper } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function createParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'createable');
 	const element = await addLineItems(this, description, asCalendarTask(this, description, elementFromMapper(this, description)), 'create');
 	const missing = missingMandatory(description, element);
@@ -21,23 +23,23 @@ async function sendCreate(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 		);
 	}
 	const extension = await inventoryOperation(this, description, element, 'create');
-	return setVtigerParams(requestOptions, extension ?? 'create', {
-		elementType: description.name,
-		element: JSON.stringify(element),
-	});
+	// the extension's operation replaces create where it writes the lines (inventoryOperation)
+	return { ...(extension ? { operation: extension } : {}), elementType: description.name, element: JSON.stringify(element) };
 }
 
-export const createOption: INodePropertyOptions = {
+const createOption: INodePropertyOptions = {
 	name: 'Create',
 	value: 'create',
 	action: 'Create a record',
 	description: 'Create a record in a module',
-	routing: {
-		request: { method: 'POST', body: { operation: 'create' } },
-		send: { paginate: true, preSend: [sendCreate] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(explainingRequest(explainLineItemCreate)) },
-	},
+	routing: vtigerRouting({
+		operation: 'create',
+		params: createParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(explainingRequest(explainLineItemCreate)),
+	}),
 };
 
-export const createProperties: INodeProperties[] = [fieldsMapper(['create'], 'getCreateFields', true)];
+const createProperties: INodeProperties[] = [fieldsMapper(['create'], 'getCreateFields', true)];
+
+export const createOperation: VtigerOperation = { option: createOption, properties: createProperties, module: true, simplify: true, outputOptions: true };

@@ -1,19 +1,21 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
+import { explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { describeForOperation, resolveRecordId } from '../../records/input';
+import { jsonItems } from '../../records/output';
 import { recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendDelete(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function deleteParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'deleteable');
-	return setVtigerParams(requestOptions, 'delete', { id: resolveRecordId(this, description) });
+	return { id: resolveRecordId(this, description) };
 }
 
 /** Vtiger answers `{status: "successful"}`; the item also says which record went. */
@@ -22,17 +24,19 @@ async function deletedRecord(this: IExecuteSingleFunctions, items: INodeExecutio
 	return jsonItems(this, items.map((item) => ({ id, ...item.json })));
 }
 
-export const deleteOption: INodePropertyOptions = {
+const deleteOption: INodePropertyOptions = {
 	name: 'Delete',
 	value: 'delete',
 	action: 'Delete a record',
 	description: 'Delete one record',
-	routing: {
-		request: { method: 'POST', body: { operation: 'delete' } },
-		send: { paginate: true, preSend: [sendDelete] },
-		output: { postReceive: [deletedRecord] },
-		operations: { pagination: explainingRequest(explainRecordAccess) },
-	},
+	routing: vtigerRouting({
+		operation: 'delete',
+		params: deleteParams,
+		postReceive: [deletedRecord],
+		send: explainingRequest(explainRecordAccess),
+	}),
 };
 
-export const deleteProperties: INodeProperties[] = [recordLocator(['delete'])];
+const deleteProperties: INodeProperties[] = [recordLocator(['delete'])];
+
+export const deleteOperation: VtigerOperation = { option: deleteOption, properties: deleteProperties, module: true };

@@ -1,17 +1,18 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { showFor } from '../../shared/properties';
-import { vtigerApiRequest } from '../../shared/transport';
+import { describeModule } from '../../records/describe';
+import { inputError, resolveRecordId } from '../../records/input';
+import { showFor } from '../../records/properties';
+import { vtigerApiRequest } from '../../webservice/transport';
 import { RECORD } from './common';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 const DOCUMENTS = 'Documents';
 
@@ -24,7 +25,7 @@ async function documentId(ctx: IExecuteSingleFunctions): Promise<string> {
  * files_retrieve takes the id of the document's attachment (its `imageattachmentids`), not the
  * document's own id, which answers RECORD_NOT_FOUND (07_other_ops_patched_8081.jsonl).
  */
-async function sendFilesRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function filesRetrieveParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const id = await documentId(this);
 	const document = ((await vtigerApiRequest.call(this, 'retrieve', { id }, { itemIndex: this.getItemIndex() })) ?? {}) as IDataObject;
 	const attachment = String(document.imageattachmentids ?? '')
@@ -41,7 +42,7 @@ async function sendFilesRetrieve(this: IExecuteSingleFunctions, requestOptions: 
 				: `document ${id} has no file attached`,
 		);
 	}
-	return setVtigerParams(requestOptions, 'files_retrieve', { id: attachment });
+	return { id: attachment };
 }
 
 /** `[{fileid, filename, filetype, filesize, filecontents (base64)}]` becomes binary data. */
@@ -63,19 +64,15 @@ async function toBinary(this: IExecuteSingleFunctions, items: INodeExecutionData
 	return output;
 }
 
-export const downloadFileOption: INodePropertyOptions = {
+const downloadFileOption: INodePropertyOptions = {
 	name: 'Download File',
 	value: 'downloadFile',
 	action: 'Download a document file',
 	description: 'Download the file of a Document into binary data (files_retrieve)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'files_retrieve' } },
-		send: { paginate: true, preSend: [sendFilesRetrieve] },
-		output: { postReceive: [toBinary] },
-	},
+	routing: vtigerRouting({ operation: 'files_retrieve', params: filesRetrieveParams, postReceive: [toBinary] }),
 };
 
-export const downloadFileProperties: INodeProperties[] = [
+const downloadFileProperties: INodeProperties[] = [
 	{
 		displayName: 'Document',
 		name: 'documentId',
@@ -122,3 +119,5 @@ export const downloadFileProperties: INodeProperties[] = [
 		hint: 'The name of the output binary field to put the file in',
 	},
 ];
+
+export const downloadFileOperation: VtigerOperation = { option: downloadFileOption, properties: downloadFileProperties };

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { VtigerModuleDescription } from '../../shared/describe';
-import { findField } from '../../shared/describe';
-import { inputError } from '../../shared/input';
-import { instantToVtiger, userDateTimeToInstant } from '../../shared/time';
-import type { VtqlCondition, VtqlOperator } from '../../shared/vtql';
+import type { VtigerModuleDescription } from '../../records/describe';
+import { findField } from '../../records/describe';
+import { inputError } from '../../records/input';
+import { instantToVtiger, userDateTimeToInstant } from '../../records/time';
+import type { VtqlCondition, VtqlOperator } from '../../records/vtql';
 import { RECORD } from './common';
 
 const OPERATORS: Record<string, VtqlOperator> = {

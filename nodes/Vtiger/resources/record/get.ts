@@ -1,26 +1,30 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
+import { explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { describeForOperation, resolveRecordId } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
 import { recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendRetrieve(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function retrieveParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
-	return setVtigerParams(requestOptions, 'retrieve', { id: resolveRecordId(this, description) });
+	return { id: resolveRecordId(this, description) };
 }
 
-export const getOption: INodePropertyOptions = {
+const getOption: INodePropertyOptions = {
 	name: 'Get',
 	value: 'get',
 	action: 'Get a record',
 	description: 'Retrieve one record',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve' } },
-		send: { paginate: true, preSend: [sendRetrieve] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(explainingRequest(explainRecordAccess)) },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve',
+		params: retrieveParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(explainingRequest(explainRecordAccess)),
+	}),
 };
 
-export const getProperties: INodeProperties[] = [recordLocator(['get'])];
+const getProperties: INodeProperties[] = [recordLocator(['get'])];
+
+export const getOperation: VtigerOperation = { option: getOption, properties: getProperties, module: true, simplify: true, outputOptions: true };

@@ -1,21 +1,22 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { findField } from '../../shared/describe';
-import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { pairWithInput, recordOutputOptions, recordSimplify, withRecordOutput } from '../../shared/output';
-import { getManyPager } from '../../shared/paging';
-import { returnAllAndLimit } from '../../shared/properties';
-import { buildSelect, VtqlInputError } from '../../shared/vtql';
+import { findField } from '../../records/describe';
+import { describeForOperation, inputError } from '../../records/input';
+import { pairWithInput, recordOutputOptions, recordSimplify, withRecordOutput } from '../../records/output';
+import { getManyPager } from '../../records/paging';
+import { returnAllAndLimit } from '../../records/properties';
+import { buildSelect, VtqlInputError } from '../../records/vtql';
 import { RECORD } from './common';
 import { filterProperties, readConditions } from './filters';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendQuery(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function queryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const conditions = readConditions(this, description);
 	const options = this.getNodeParameter('options', {}) as IDataObject;
@@ -43,23 +44,23 @@ async function sendQuery(this: IExecuteSingleFunctions, requestOptions: IHttpReq
 	} catch (error) {
 		throw inputError(this, 'Filters › Value', (error as VtqlInputError).message);
 	}
-	return setVtigerParams(requestOptions, 'query', { query: statement });
+	return { query: statement };
 }
 
-export const getAllOption: INodePropertyOptions = {
+const getAllOption: INodePropertyOptions = {
 	name: 'Get Many',
 	value: 'getAll',
 	action: 'Get many records',
 	description: 'Find records of a module by filters',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'query' } },
-		send: { paginate: true, preSend: [sendQuery] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(getManyPager) },
-	},
+	routing: vtigerRouting({
+		operation: 'query',
+		params: queryParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(getManyPager),
+	}),
 };
 
-export const getAllProperties: INodeProperties[] = [
+const getAllProperties: INodeProperties[] = [
 	...returnAllAndLimit(RECORD, ['getAll']),
 	...filterProperties,
 	recordSimplify(RECORD, ['getAll']),
@@ -103,3 +104,5 @@ export const getAllProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const getAllOperation: VtigerOperation = { option: getAllOption, properties: getAllProperties, module: true };

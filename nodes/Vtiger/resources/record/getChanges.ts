@@ -1,23 +1,23 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeForOperation, inputError, setVtigerParams } from '../../shared/input';
-import { describeModule } from '../../shared/describe';
-import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../shared/output';
-import { showFor, simplifyToggle } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { toEpochSeconds } from '../../shared/time';
+import { describeForOperation, inputError } from '../../records/input';
+import { describeModule } from '../../records/describe';
+import { jsonItems, pairWithInput, readRecordOutput, recordSimplify, shapeRecords, simplifyParameter } from '../../records/output';
+import { returnAllToggle, showFor, simplifyToggle } from '../../records/properties';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
+import { toEpochSeconds } from '../../records/time';
 import { RECORD } from './common';
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
-async function sendSync(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function syncParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const since = this.getNodeParameter('since', '');
 	const epoch = toEpochSeconds(since, this.getTimezone());
@@ -25,13 +25,13 @@ async function sendSync(this: IExecuteSingleFunctions, requestOptions: IHttpRequ
 		throw inputError(this, 'Since', `"${String(since)}" is not a date, a date and time, or epoch seconds`);
 	}
 	// modifiedTime 0 is read as empty and crashes sync (06_sync_patched_8081.jsonl); 1 means "from the start"
-	return setVtigerParams(requestOptions, 'sync', { elementType: description.name, modifiedTime: Math.max(1, epoch) });
+	return { elementType: description.name, modifiedTime: Math.max(1, epoch) };
 }
 
 /** Follows `more` with the page's `lastModifiedTime` (exclusive lower bound, 06_sync_patched_8081.jsonl). */
 async function syncPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) === true;
 	const simplify = simplifyParameter(this);
@@ -64,20 +64,15 @@ async function syncPager(
 	return output;
 }
 
-export const getChangesOption: INodePropertyOptions = {
+const getChangesOption: INodePropertyOptions = {
 	name: 'Get Changes',
 	value: 'getChanges',
 	action: 'Get changed records',
 	description: 'Records created, changed or deleted since a point in time (sync)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'sync' } },
-		send: { paginate: true, preSend: [sendSync] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: syncPager },
-	},
+	routing: vtigerRouting({ operation: 'sync', params: syncParams, postReceive: [pairWithInput], send: syncPager }),
 };
 
-export const getChangesProperties: INodeProperties[] = [
+const getChangesProperties: INodeProperties[] = [
 	{
 		displayName: 'Since',
 		name: 'since',
@@ -87,15 +82,7 @@ export const getChangesProperties: INodeProperties[] = [
 		description: 'Changes after this moment: a date, a date and time (in the workflow\'s time zone unless it names one), or epoch seconds',
 		displayOptions: showFor(RECORD, ['getChanges']),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: showFor(RECORD, ['getChanges']),
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'On: follows Vtiger until every change is read. Off: only the first batch (about 100 modification times).',
-	},
+	returnAllToggle(RECORD, ['getChanges'], 'On: follows Vtiger until every change is read. Off: only the first batch (about 100 modification times).'),
 	{
 		...simplifyToggle(
 			RECORD,
@@ -110,3 +97,5 @@ export const getChangesProperties: INodeProperties[] = [
 		'Whether to return one item per changed record (booleans and numbers typed, empty fields left out, with its label) and one { id, deleted: true } per deleted record, instead of Vtiger\'s answer ({ updated, deleted, more, lastModifiedTime }) per batch',
 	),
 ];
+
+export const getChangesOperation: VtigerOperation = { option: getChangesOption, properties: getChangesProperties, module: true, outputOptions: true };

@@ -1,37 +1,34 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import type { RecordModuleOf } from '../../shared/output';
-import { returnAllAndLimit } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { VTQL_PAGE_SIZE } from '../../shared/vtql';
-import { readRelation, relationPicker } from '../related/relation';
-import { pageQueryRelated } from '../related/pager';
+import { describeModule } from '../../records/describe';
+import { describeForOperation, resolveRecordId } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import type { RecordModuleOf } from '../../records/output';
+import { returnAllAndLimit } from '../../records/properties';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
+import { VTQL_PAGE_SIZE } from '../../records/vtql';
+import { readRelation, relationPicker } from '../../records/relation';
+import { pageQueryRelated } from './relatedPager';
 import { RECORD, recordLocator } from './common';
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
-async function sendRetrieveRelated(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
+async function retrieveRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const id = resolveRecordId(this, description);
 	const relation = await readRelation(this, description);
-	return setVtigerParams(requestOptions, 'retrieve_related', {
+	return {
 		id,
 		relatedType: relation.module,
 		relatedLabel: relation.label,
-	});
+	};
 }
 
 /**
@@ -40,7 +37,7 @@ async function sendRetrieveRelated(
  */
 async function relatedPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', false) === true;
 	const max = returnAll ? Number.POSITIVE_INFINITY : Math.max(1, Number(this.getNodeParameter('limit', 50)));
@@ -54,25 +51,27 @@ async function relatedPager(
 	return [...items, ...(await pageQueryRelated(this, requestData, target, first.length, max - items.length))];
 }
 
-/** The related module: sendRetrieveRelated put it in `relatedType`. */
+/** The related module: retrieveRelatedParams put it in `relatedType`. */
 const relatedTypeOf: RecordModuleOf = (_ctx, requestData) =>
 	String((requestData.options.qs as IDataObject | undefined)?.relatedType ?? '') || undefined;
 
-export const getRelatedOption: INodePropertyOptions = {
+const getRelatedOption: INodePropertyOptions = {
 	name: 'Get Related',
 	value: 'getRelated',
 	action: 'Get related records',
 	description: 'Records in one of a record\'s related lists (retrieve_related)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve_related' } },
-		send: { paginate: true, preSend: [sendRetrieveRelated] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(relatedPager, relatedTypeOf) },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve_related',
+		params: retrieveRelatedParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(relatedPager, relatedTypeOf),
+	}),
 };
 
-export const getRelatedProperties: INodeProperties[] = [
+const getRelatedProperties: INodeProperties[] = [
 	recordLocator(['getRelated']),
 	relationPicker(RECORD, ['getRelated']),
 	...returnAllAndLimit(RECORD, ['getRelated']),
 ];
+
+export const getRelatedOperation: VtigerOperation = { option: getRelatedOption, properties: getRelatedProperties, module: true, simplify: true, outputOptions: true };

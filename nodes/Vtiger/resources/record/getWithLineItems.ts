@@ -1,14 +1,13 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { hasLineItems } from '../lineItems/inventory';
+import { describeForOperation, inputError, resolveRecordId } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { hasLineItems } from '../../records/inventory';
 import { recordLocator } from './common';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendRetrieveInventory(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
+async function retrieveInventoryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	if (!hasLineItems(description)) {
 		throw inputError(
@@ -17,20 +16,22 @@ async function sendRetrieveInventory(
 			`${description.label} records have no line items: choose Quotes, Invoices, Sales Orders, Purchase Orders or another module with line items`,
 		);
 	}
-	return setVtigerParams(requestOptions, 'retrieve_inventory', { id: resolveRecordId(this, description) });
+	return { id: resolveRecordId(this, description) };
 }
 
-export const getWithLineItemsOption: INodePropertyOptions = {
+const getWithLineItemsOption: INodePropertyOptions = {
 	name: 'Get With Line Items',
 	value: 'getWithLineItems',
 	action: 'Get a record with its line items',
 	description: 'Retrieve a quote, invoice, sales or purchase order with its line items (retrieve_inventory)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve_inventory' } },
-		send: { paginate: true, preSend: [sendRetrieveInventory] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput() },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve_inventory',
+		params: retrieveInventoryParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(),
+	}),
 };
 
-export const getWithLineItemsProperties: INodeProperties[] = [recordLocator(['getWithLineItems'])];
+const getWithLineItemsProperties: INodeProperties[] = [recordLocator(['getWithLineItems'])];
+
+export const getWithLineItemsOperation: VtigerOperation = { option: getWithLineItemsOption, properties: getWithLineItemsProperties, module: true, simplify: true, outputOptions: true };

@@ -1,87 +1,53 @@
-import type { INodeProperties } from 'n8n-workflow';
-
-import { recordOptionsCollection, recordSimplify } from '../../shared/output';
-import { modulePicker, operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { addRelatedOption, addRelatedProperties } from './addRelated';
+import { recordOptionsCollection, recordSimplify } from '../../records/output';
+import { modulePicker, operationPicker, operationsWith } from '../../records/properties';
+import type { VtigerOperation, VtigerResource } from '../../records/properties';
+import { addRelatedOperation } from './addRelated';
 import { RECORD } from './common';
-import { convertLeadOption, convertLeadProperties } from './convertLead';
-import { createOption, createProperties } from './create';
-import { deleteOption, deleteProperties } from './delete';
-import { downloadFileOption, downloadFileProperties } from './downloadFile';
-import { getOption, getProperties } from './get';
-import { getAllOption, getAllProperties } from './getAll';
-import { getChangesOption, getChangesProperties } from './getChanges';
-import { getRelatedOption, getRelatedProperties } from './getRelated';
-import { getWithLineItemsOption, getWithLineItemsProperties } from './getWithLineItems';
-import { lineItemsProperties } from '../lineItems/lineItems';
-import { queryOption, queryProperties } from './query';
-import { queryRelatedOption, queryRelatedProperties } from './queryRelated';
-import { replaceOption, replaceProperties } from './replace';
-import { updateOption, updateProperties } from './update';
-import { uploadFileOption, uploadFileProperties } from './uploadFile';
-import { upsertOption, upsertProperties } from './upsert';
+import { convertLeadOperation } from './convertLead';
+import { createOperation } from './create';
+import { deleteOperation } from './delete';
+import { downloadFileOperation } from './downloadFile';
+import { getOperation } from './get';
+import { getAllOperation } from './getAll';
+import { getChangesOperation } from './getChanges';
+import { getRelatedOperation } from './getRelated';
+import { getWithLineItemsOperation } from './getWithLineItems';
+import { lineItemsProperties } from './lineItems';
+import { queryOperation } from './query';
+import { queryRelatedOperation } from './queryRelated';
+import { replaceOperation } from './replace';
+import { updateOperation } from './update';
+import { uploadFileOperation } from './uploadFile';
+import { upsertOperation } from './upsert';
 
-const properties: INodeProperties[] = [
-	operationPicker(
-		RECORD,
-		[
-			createOption,
-			deleteOption,
-			getOption,
-			getAllOption,
-			getChangesOption,
-			queryOption,
-			replaceOption,
-			updateOption,
-			getRelatedOption,
-			queryRelatedOption,
-			addRelatedOption,
-			getWithLineItemsOption,
-			convertLeadOption,
-			downloadFileOption,
-			upsertOption,
-			uploadFileOption,
-		],
-		'get',
-	),
-	modulePicker(RECORD, [
-		'create',
-		'delete',
-		'get',
-		'getAll',
-		'getChanges',
-		'replace',
-		'update',
-		'getRelated',
-		'queryRelated',
-		'addRelated',
-		'getWithLineItems',
-		'upsert',
-	]),
-	...createProperties,
-	...getProperties,
-	...deleteProperties,
-	...updateProperties,
-	...replaceProperties,
-	...lineItemsProperties,
-	...getAllProperties,
-	...queryProperties,
-	...getChangesProperties,
-	...getRelatedProperties,
-	...queryRelatedProperties,
-	...addRelatedProperties,
-	...getWithLineItemsProperties,
-	...convertLeadProperties,
-	...downloadFileProperties,
-	...upsertProperties,
-	...uploadFileProperties,
-	// Get Many and Get Changes place their own Simplify and Options
-	recordSimplify(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getWithLineItems', 'create', 'update', 'replace', 'upsert']),
-	recordOptionsCollection(RECORD, ['get', 'query', 'getRelated', 'queryRelated', 'getChanges', 'getWithLineItems', 'create', 'update', 'replace']),
+/** An operation is added here once; the pickers, Simplify and Options follow from its flags. */
+const operations: VtigerOperation[] = [
+	createOperation,
+	getOperation,
+	deleteOperation,
+	updateOperation,
+	replaceOperation,
+	getAllOperation,
+	queryOperation,
+	getChangesOperation,
+	getRelatedOperation,
+	queryRelatedOperation,
+	addRelatedOperation,
+	getWithLineItemsOperation,
+	convertLeadOperation,
+	downloadFileOperation,
+	upsertOperation,
+	uploadFileOperation,
 ];
 
 export const recordResource: VtigerResource = {
 	option: { name: 'Record', value: RECORD, description: 'A record of any module, custom modules included' },
-	properties,
+	properties: [
+		operationPicker(RECORD, operations.map((operation) => operation.option), 'get'),
+		modulePicker(RECORD, operationsWith(operations, 'module')),
+		...operations.flatMap((operation) => operation.properties ?? []),
+		...lineItemsProperties,
+		recordSimplify(RECORD, operationsWith(operations, 'simplify')),
+		recordOptionsCollection(RECORD, operationsWith(operations, 'outputOptions')),
+	],
 };

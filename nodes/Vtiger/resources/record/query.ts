@@ -1,26 +1,26 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../shared/input';
-import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../shared/output';
-import { pageVtql } from '../../shared/paging';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { splitUserQuery, terminate } from '../../shared/vtql';
+import { inputError } from '../../records/input';
+import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
+import { pageVtql } from '../../records/paging';
+import { returnAllToggle, showFor } from '../../records/properties';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
+import { splitUserQuery, terminate } from '../../records/vtql';
 import { RECORD } from './common';
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
-async function sendUserQuery(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function userQueryParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const query = String(this.getNodeParameter('query', '') ?? '').trim();
 	if (!query || query === ';') throw inputError(this, 'Query', 'enter a VTQL query, e.g. SELECT * FROM Contacts;');
-	return setVtigerParams(requestOptions, 'query', { query });
+	return { query };
 }
 
 /**
@@ -29,7 +29,7 @@ async function sendUserQuery(this: IExecuteSingleFunctions, requestOptions: IHtt
  */
 async function userQueryPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const query = String((requestData.options.qs as IDataObject | undefined)?.query ?? '');
 	if (this.getNodeParameter('returnAll', false) !== true) {
@@ -46,20 +46,20 @@ async function userQueryPager(
 	);
 }
 
-export const queryOption: INodePropertyOptions = {
+const queryOption: INodePropertyOptions = {
 	name: 'Query',
 	value: 'query',
 	action: 'Run a VTQL query',
 	description: 'Run a query in Vtiger\'s query language (VTQL)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'query' } },
-		send: { paginate: true, preSend: [sendUserQuery] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(userQueryPager, moduleOfSentQuery) },
-	},
+	routing: vtigerRouting({
+		operation: 'query',
+		params: userQueryParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(userQueryPager, moduleOfSentQuery),
+	}),
 };
 
-export const queryProperties: INodeProperties[] = [
+const queryProperties: INodeProperties[] = [
 	{
 		displayName: 'Query',
 		name: 'query',
@@ -71,13 +71,7 @@ export const queryProperties: INodeProperties[] = [
 		hint: 'Module names are case-sensitive; no parentheses, NOT or IS NULL; quotes in values are doubled (\'\')',
 		displayOptions: showFor(RECORD, ['query']),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: showFor(RECORD, ['query']),
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'On: pages through every matching row (the query\'s own LIMIT is replaced). Off: the query runs as written; Vtiger returns at most 100 rows.',
-	},
+	returnAllToggle(RECORD, ['query'], 'On: pages through every matching row (the query\'s own LIMIT is replaced). Off: the query runs as written; Vtiger returns at most 100 rows.'),
 ];
+
+export const queryOperation: VtigerOperation = { option: queryOption, properties: queryProperties, simplify: true, outputOptions: true };

@@ -1,26 +1,26 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { pageQueryRelated } from '../related/pager';
-import { relatedStatement, RelatedQueryError } from '../related/query';
-import { describeRelated, readRelation, relationPicker } from '../related/relation';
+import { describeModule } from '../../records/describe';
+import { describeForOperation, inputError, resolveRecordId } from '../../records/input';
+import { moduleOfSentQuery, pairWithInput, withRecordOutput } from '../../records/output';
+import { returnAllToggle, showFor } from '../../records/properties';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
+import { pageQueryRelated } from './relatedPager';
+import { relatedStatement, RelatedQueryError } from './relatedQuery';
+import { describeRelated, readRelation, relationPicker } from '../../records/relation';
 import { RECORD, recordLocator } from './common';
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
-async function sendQueryRelated(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function queryRelatedParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'retrieveable');
 	const id = resolveRecordId(this, description);
 	const relation = await readRelation(this, description);
@@ -34,13 +34,13 @@ async function sendQueryRelated(this: IExecuteSingleFunctions, requestOptions: I
 		if (error instanceof RelatedQueryError) throw inputError(this, 'Query', error.message);
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
 	}
-	return setVtigerParams(requestOptions, 'query_related', { query: statement, id, relatedLabel: relation.label });
+	return { query: statement, id, relatedLabel: relation.label };
 }
 
 /** Return All replaces the statement's LIMIT with `LIMIT offset, 100` pages (vtws_query answers 100 rows at most). */
 async function queryRelatedPager(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	if (this.getNodeParameter('returnAll', false) !== true) return await sendRoutedRequest(this, requestData);
 	const qs = (requestData.options.qs ?? {}) as IDataObject;
@@ -50,20 +50,20 @@ async function queryRelatedPager(
 	return await pageQueryRelated(this, requestData, target, 0, Number.POSITIVE_INFINITY);
 }
 
-export const queryRelatedOption: INodePropertyOptions = {
+const queryRelatedOption: INodePropertyOptions = {
 	name: 'Query Related',
 	value: 'queryRelated',
 	action: 'Query related records',
 	description: 'Run a VTQL query over the records in one of a record\'s related lists (query_related)',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'query_related' } },
-		send: { paginate: true, preSend: [sendQueryRelated] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(queryRelatedPager, moduleOfSentQuery) },
-	},
+	routing: vtigerRouting({
+		operation: 'query_related',
+		params: queryRelatedParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(queryRelatedPager, moduleOfSentQuery),
+	}),
 };
 
-export const queryRelatedProperties: INodeProperties[] = [
+const queryRelatedProperties: INodeProperties[] = [
 	recordLocator(['queryRelated']),
 	relationPicker(RECORD, ['queryRelated']),
 	{
@@ -77,13 +77,7 @@ export const queryRelatedProperties: INodeProperties[] = [
 		hint: 'FROM the related list\'s module. The node writes WHERE in capitals and drops a closing ";", as query_related requires',
 		displayOptions: showFor(RECORD, ['queryRelated']),
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		displayOptions: showFor(RECORD, ['queryRelated']),
-		description: 'Whether to return all results or only up to a given limit',
-		hint: 'On: every matching record, in pages of 100 (the query\'s own LIMIT is replaced). Off: the query as written; Vtiger returns at most 100 records.',
-	},
+	returnAllToggle(RECORD, ['queryRelated'], 'On: every matching record, in pages of 100 (the query\'s own LIMIT is replaced). Off: the query as written; Vtiger returns at most 100 records.'),
 ];
+
+export const queryRelatedOperation: VtigerOperation = { option: queryRelatedOption, properties: queryRelatedProperties, module: true, simplify: true, outputOptions: true };

@@ -1,25 +1,26 @@
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { explainedRecordError, explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { missingMandatory } from '../../shared/fields';
-import { describeForOperation, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { vtigerApiRequest } from '../../shared/transport';
-import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from '../lineItems/lineItems';
+import { explainedRecordError, explainEither, explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { missingMandatory } from '../../records/fields';
+import { describeForOperation, resolveRecordId } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from './lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { asCalendarTask, elementFromMapper } from './values';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /**
  * `update` needs the id and every mandatory field (01_basic_crud.jsonl: MANDATORY_FIELDS_MISSING for a
  * partial element). Mandatory fields the user did not give keep the record's current values.
  */
-async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function updateParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'updateable');
 	const id = resolveRecordId(this, description);
 	const element: IDataObject = await addLineItems(
@@ -41,23 +42,25 @@ async function sendUpdate(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 	}
 	// the extension's revise keeps the fields it is not given, as update does on 8.3.0 (README, Replace)
 	const extension = await inventoryOperation(this, description, element, 'revise');
-	return setVtigerParams(requestOptions, extension ?? 'update', { element: JSON.stringify({ ...element, id }) });
+	return { ...(extension ? { operation: extension } : {}), element: JSON.stringify({ ...element, id }) };
 }
 
-export const replaceOption: INodePropertyOptions = {
+const replaceOption: INodePropertyOptions = {
 	name: 'Replace',
 	value: 'replace',
 	action: 'Replace a record',
 	description: 'Write a record with Vtiger\'s "update": mandatory fields not given keep their current values',
-	routing: {
-		request: { method: 'POST', body: { operation: 'update' } },
-		send: { paginate: true, preSend: [sendUpdate] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(gatedLineWrite(explainingRequest(explainEither(explainRecordAccess, explainLineItemWrite)))) },
-	},
+	routing: vtigerRouting({
+		operation: 'update',
+		params: updateParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(gatedLineWrite(explainingRequest(explainEither(explainRecordAccess, explainLineItemWrite)))),
+	}),
 };
 
-export const replaceProperties: INodeProperties[] = [
+const replaceProperties: INodeProperties[] = [
 	recordLocator(['replace']),
 	fieldsMapper(['replace'], 'getUpdateFields', false),
 ];
+
+export const replaceOperation: VtigerOperation = { option: replaceOption, properties: replaceProperties, module: true, simplify: true, outputOptions: true };

@@ -1,14 +1,16 @@
-import type { IExecuteSingleFunctions, IHttpRequestOptions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { explainEither, explainingRequest, explainRecordAccess } from '../../shared/explain';
-import { describeForOperation, inputError, resolveRecordId, setVtigerParams } from '../../shared/input';
-import { pairWithInput, withRecordOutput } from '../../shared/output';
-import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from '../lineItems/lineItems';
+import { explainEither, explainingRequest, explainRecordAccess } from '../../webservice/explain';
+import { describeForOperation, inputError, resolveRecordId } from '../../records/input';
+import { pairWithInput, withRecordOutput } from '../../records/output';
+import { addLineItems, explainLineItemWrite, gatedLineWrite, inventoryOperation } from './lineItems';
 import { fieldsMapper, recordLocator } from './common';
 import { elementFromMapper } from './values';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /** `revise` changes only the fields it is given (01_basic_crud.jsonl). */
-async function sendRevise(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function reviseParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'updateable');
 	const id = resolveRecordId(this, description);
 	const element = await addLineItems(this, description, elementFromMapper(this, description), 'update');
@@ -16,23 +18,25 @@ async function sendRevise(this: IExecuteSingleFunctions, requestOptions: IHttpRe
 		throw inputError(this, 'Fields', 'add at least one field to change');
 	}
 	const extension = await inventoryOperation(this, description, element, 'revise');
-	return setVtigerParams(requestOptions, extension ?? 'revise', { element: JSON.stringify({ ...element, id }) });
+	return { ...(extension ? { operation: extension } : {}), element: JSON.stringify({ ...element, id }) };
 }
 
-export const updateOption: INodePropertyOptions = {
+const updateOption: INodePropertyOptions = {
 	name: 'Update',
 	value: 'update',
 	action: 'Update a record',
 	description: 'Change only the given fields of a record',
-	routing: {
-		request: { method: 'POST', body: { operation: 'revise' } },
-		send: { paginate: true, preSend: [sendRevise] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(gatedLineWrite(explainingRequest(explainEither(explainRecordAccess, explainLineItemWrite)))) },
-	},
+	routing: vtigerRouting({
+		operation: 'revise',
+		params: reviseParams,
+		postReceive: [pairWithInput],
+		send: withRecordOutput(gatedLineWrite(explainingRequest(explainEither(explainRecordAccess, explainLineItemWrite)))),
+	}),
 };
 
-export const updateProperties: INodeProperties[] = [
+const updateProperties: INodeProperties[] = [
 	recordLocator(['update']),
 	fieldsMapper(['update'], 'getUpdateFields', false),
 ];
+
+export const updateOperation: VtigerOperation = { option: updateOption, properties: updateProperties, module: true, simplify: true, outputOptions: true };

@@ -1,6 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	INodeExecutionData,
@@ -8,22 +7,22 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { describeModule } from '../../shared/describe';
-import { failureOf } from '../../shared/errors';
-import { isRecordId, OWNER_ID_PREFIXES, prefixOf } from '../../shared/ids';
-import { inputError } from '../../shared/input';
-import { uploadFile } from '../../shared/multipart';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
-import { vtigerApiRequest } from '../../shared/transport';
-import { quoteVtql } from '../../shared/vtql';
+import { describeModule } from '../../records/describe';
+import { failureOf } from '../../webservice/errors';
+import { isRecordId, OWNER_ID_PREFIXES, prefixOf } from '../../records/ids';
+import { inputError } from '../../records/input';
+import { uploadFile } from '../../webservice/multipart';
+import { showFor } from '../../records/properties';
+import { sendRoutedRequest, vtigerRouting, withVtigerParams } from '../../webservice/routing';
+import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { quoteVtql } from '../../records/vtql';
 import { RECORD } from './common';
-
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 const DOCUMENTS = 'Documents';
-/** The related list of Documents has this label in every module that has one (relatedtypes on the lab). */
+/** The related list of Documents has this label in every module that has one (relatedtypes: test/live/ops-records.live.test.ts, "linked at upload"). */
 const DOCUMENTS_RELATION = 'Documents';
 
 const IMAGE_CHECK =
@@ -106,7 +105,7 @@ async function linkTo(ctx: IExecutePaginationFunctions, documentId: string, ids:
 }
 
 /** `create` of a Document with its file as multipart `filename`, checked, then linked with `add_related`. */
-async function uploadRequest(this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
+async function uploadRequest(this: IExecutePaginationFunctions, requestData: VtigerRequestData): Promise<INodeExecutionData[]> {
 	const property = String(this.getNodeParameter('binaryPropertyName', 'data') || 'data');
 	const related = parseIds(this.getNodeParameter('relatedRecordIds', ''));
 	const wrong = related.find((id) => !isRecordId(id));
@@ -126,7 +125,7 @@ async function uploadRequest(this: IExecutePaginationFunctions, requestData: Res
 	};
 	let items: INodeExecutionData[];
 	try {
-		items = await sendRoutedRequest(this, { ...requestData, options: { ...requestData.options, body: body as unknown as IDataObject } });
+		items = await sendRoutedRequest(this, withVtigerParams(requestData, body));
 	} catch (error) {
 		if (!(error instanceof NodeApiError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: this.getItemIndex() });
 		const apiError: NodeApiError = error;
@@ -148,21 +147,17 @@ async function uploadRequest(this: IExecutePaginationFunctions, requestData: Res
 	return [{ json: { ...document, relatedTo: related }, pairedItem: { item: this.getItemIndex() } }];
 }
 
-export const uploadFileOption: INodePropertyOptions = {
+const uploadFileOption: INodePropertyOptions = {
 	name: 'Upload File',
 	value: 'uploadFile',
 	action: 'Upload a file as a document',
 	description: 'Create a Document from a file in binary data, optionally linked to records',
-	routing: {
-		request: { method: 'POST', body: { operation: 'create' } },
-		send: { paginate: true },
-		operations: { pagination: uploadRequest },
-	},
+	routing: vtigerRouting({ operation: 'create', send: uploadRequest }),
 };
 
 const show = showFor(RECORD, ['uploadFile']);
 
-export const uploadFileProperties: INodeProperties[] = [
+const uploadFileProperties: INodeProperties[] = [
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -220,3 +215,5 @@ export const uploadFileProperties: INodeProperties[] = [
 			'IDs of records (Contacts, Organizations, Opportunities …) to add the Document to, comma-separated or an array from an expression; each is linked through its Documents related list',
 	},
 ];
+
+export const uploadFileOperation: VtigerOperation = { option: uploadFileOption, properties: uploadFileProperties };

@@ -1,5 +1,4 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
@@ -8,25 +7,25 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import type { VtigerModuleDescription } from '../../shared/describe';
-import { findField } from '../../shared/describe';
-import { fieldDisplayName, missingMandatory } from '../../shared/fields';
-import { completeRecordId, prefixOf } from '../../shared/ids';
-import { describeForOperation, inputError } from '../../shared/input';
-import { runSerially } from '../../shared/keyedLock';
-import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { sendRoutedRequest } from '../../shared/routing';
-import { instantToVtiger, userDateTimeToInstant } from '../../shared/time';
-import { vtigerApiRequest } from '../../shared/transport';
-import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../shared/vtql';
-import type { VtqlCondition } from '../../shared/vtql';
+import type { VtigerModuleDescription } from '../../records/describe';
+import { findField } from '../../records/describe';
+import { fieldDisplayName, missingMandatory } from '../../records/fields';
+import { completeRecordId, prefixOf } from '../../records/ids';
+import { describeForOperation, inputError } from '../../records/input';
+import { runSerially } from '../../webservice/keyedLock';
+import { pairWithInput, recordOutputOptions, withRecordOutput } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { sendRoutedRequest, vtigerRouting, withVtigerParams } from '../../webservice/routing';
+import { instantToVtiger, userDateTimeToInstant } from '../../records/time';
+import { vtigerApiRequest } from '../../webservice/transport';
+import { buildSelect, VtqlInputError, withLimit, VTQL_PAGE_SIZE } from '../../records/vtql';
+import type { VtqlCondition } from '../../records/vtql';
 import { fieldsMapper, RECORD } from './common';
-import { hasLineItems } from '../lineItems/inventory';
-import { addLineItems, inventoryOperation } from '../lineItems/lineItems';
+import { hasLineItems } from '../../records/inventory';
+import { addLineItems, inventoryOperation } from './lineItems';
 import { elementFromMapper } from './values';
-
-type ResultOptions = DeclarativeRestApiSettings.ResultOptions;
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 const MATCH = 'Fields › Columns to Match On';
 
@@ -114,10 +113,6 @@ function describeMatch(conditions: VtqlCondition[]): string {
 	return conditions.map((condition) => `${condition.field} = "${String(condition.value)}"`).join(' and ');
 }
 
-function withBody(requestData: ResultOptions, body: IDataObject): ResultOptions {
-	return { ...requestData, options: { ...requestData.options, body } };
-}
-
 function marked(items: INodeExecutionData[], operation: 'created' | 'updated'): INodeExecutionData[] {
 	return items.map((item) => ({ ...item, json: { ...item.json, _operation: operation } }));
 }
@@ -127,7 +122,7 @@ function marked(items: INodeExecutionData[], operation: 'created' | 'updated'): 
  * execution with the same match values run one after the other, so the second finds what the first
  * created instead of creating it again.
  */
-async function upsertRequest(this: IExecutePaginationFunctions, requestData: ResultOptions): Promise<INodeExecutionData[]> {
+async function upsertRequest(this: IExecutePaginationFunctions, requestData: VtigerRequestData): Promise<INodeExecutionData[]> {
 	const description = await describeForOperation(this, 'updateable');
 	const planned = plan(this, description);
 	const element = await addLineItems(this, description, { ...planned.element }, 'update');
@@ -156,7 +151,7 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 			}
 			const operation = (await inventoryOperation(this, description, element, 'create')) ?? 'create';
 			const body = { operation, elementType: description.name, element: JSON.stringify(element) };
-			return marked(await sendRoutedRequest(this, withBody(requestData, body)), 'created');
+			return marked(await sendRoutedRequest(this, withVtigerParams(requestData, body)), 'created');
 		}
 		if (ids.length > 1 && !updateAll) {
 			throw inputError(
@@ -170,26 +165,25 @@ async function upsertRequest(this: IExecutePaginationFunctions, requestData: Res
 		const operation = (await inventoryOperation(this, description, element, 'revise')) ?? 'revise';
 		for (const id of ids) {
 			const body = { operation, element: JSON.stringify({ ...element, id }) };
-			output.push(...marked(await sendRoutedRequest(this, withBody(requestData, body)), 'updated'));
+			output.push(...marked(await sendRoutedRequest(this, withVtigerParams(requestData, body)), 'updated'));
 		}
 		return output;
 	});
 }
 
-export const upsertOption: INodePropertyOptions = {
+const upsertOption: INodePropertyOptions = {
 	name: 'Create or Update',
 	value: 'upsert',
 	action: 'Create or update a record',
 	description: 'Create a new record, or update the current one if it already exists (upsert)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'create' } },
-		send: { paginate: true },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: withRecordOutput(upsertRequest) },
-	},
+	routing: vtigerRouting({
+		operation: 'create',
+		postReceive: [pairWithInput],
+		send: withRecordOutput(upsertRequest),
+	}),
 };
 
-export const upsertProperties: INodeProperties[] = [
+const upsertProperties: INodeProperties[] = [
 	fieldsMapper(['upsert'], 'getUpsertFields', true, {
 		mode: 'upsert',
 		multiKeyMatch: true,
@@ -221,3 +215,5 @@ export const upsertProperties: INodeProperties[] = [
 		],
 	},
 ];
+
+export const upsertOperation: VtigerOperation = { option: upsertOption, properties: upsertProperties, module: true, simplify: true };

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 
-import type { VtigerModuleDescription } from '../../shared/describe';
-import { findField } from '../../shared/describe';
-import { FieldValueError, fieldDisplayName, toVtigerElement, writeLabel } from '../../shared/fields';
-import { inputError } from '../../shared/input';
-import { isLineItemField } from '../lineItems/inventory';
+import type { VtigerModuleDescription } from '../../records/describe';
+import { findField } from '../../records/describe';
+import { FieldValueError, fieldDisplayName, toVtigerElement, writeLabel } from '../../records/fields';
+import { inputError } from '../../records/input';
+import { isLineItemField } from '../../records/inventory';
 
 const DATE_KINDS = ['date', 'datetime'];
 
@@ -64,8 +64,8 @@ const TASK = 'Task';
 
 /**
  * A Calendar record is a task only when its activity type is "Task": Calendar's `create` without it
- * makes an Event whose returned 9x… id Get cannot read (INVALID_ID_ATTRIBUTE; only 18x… works), on
- * both lab servers. Calendar writes therefore say "Task"; a call or meeting belongs to Events.
+ * makes an Event whose returned 9x… id Get cannot read (INVALID_ID_ATTRIBUTE; only 18x… works):
+ * test/live/calendar-activities.live.test.ts, "Vtiger itself: Calendar create without activitytype". Calendar writes therefore say "Task"; a call or meeting belongs to Events.
  */
 export function asCalendarTask(ctx: IExecuteSingleFunctions, description: VtigerModuleDescription, element: IDataObject): IDataObject {
 	if (description.name !== 'Calendar') return element;

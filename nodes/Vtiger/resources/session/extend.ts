@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteSingleFunctions, INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 
-import { jsonItems } from '../../shared/output';
+import { jsonItems } from '../../records/output';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /** extendsession answers the session itself (`sessionName`, `userId` …): the session id stays out of the output. */
 async function extended(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -15,14 +17,12 @@ async function extended(this: IExecuteSingleFunctions, items: INodeExecutionData
 	);
 }
 
-export const extendSessionOption: INodePropertyOptions = {
+const extendSessionOption: INodePropertyOptions = {
 	name: 'Extend',
 	value: 'extend',
 	action: 'Extend the session',
 	description: 'Keep the CRM session alive (extendsession)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'extendsession' } },
-		send: { paginate: true },
-		output: { postReceive: [extended] },
-	},
+	routing: vtigerRouting({ operation: 'extendsession', postReceive: [extended] }),
 };
+
+export const extendSessionOperation: VtigerOperation = { option: extendSessionOption };

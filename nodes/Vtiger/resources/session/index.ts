@@ -1,9 +1,10 @@
-import { operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { extendSessionOption } from './extend';
-import { logoutOption } from './logout';
+import { vtigerResource } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
+import { extendSessionOperation } from './extend';
+import { logoutOperation } from './logout';
 
-export const sessionResource: VtigerResource = {
-	option: { name: 'Session', value: 'session', description: 'The CRM session n8n works in' },
-	properties: [operationPicker('session', [extendSessionOption, logoutOption], 'extend')],
-};
+export const sessionResource: VtigerResource = vtigerResource(
+	{ name: 'Session', value: 'session', description: 'The CRM session n8n works in' },
+	[extendSessionOperation, logoutOperation],
+	'extend',
+);

@@ -8,12 +8,14 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { readMaxConcurrency, withCrmSlot } from '../../shared/concurrency';
-import { readVtigerResponse, resultToJsonItems } from '../../shared/envelope';
-import { failureFromThrown, isSessionFailure, vtigerApiError } from '../../shared/errors';
-import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
-import { secretsOf } from '../../shared/transport';
-import { normalizeBaseUrl, webserviceUrl } from '../../shared/url';
+import { readMaxConcurrency, withCrmSlot } from '../../webservice/concurrency';
+import { readVtigerResponse, resultToJsonItems } from '../../webservice/envelope';
+import { failureFromThrown, isSessionFailure, vtigerApiError } from '../../webservice/errors';
+import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { secretsOf } from '../../webservice/transport';
+import { normalizeBaseUrl, webserviceUrl } from '../../webservice/url';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 /**
  * logout reads the session to end from `sessionName` in the POST body (07_other_ops_patched_8081.jsonl),
@@ -51,14 +53,12 @@ async function logout(this: IExecutePaginationFunctions): Promise<INodeExecution
 	throw vtigerApiError(this.getNode(), outcome.failure, { itemIndex: item, secrets: secretsOf(credentials, session) });
 }
 
-export const logoutOption: INodePropertyOptions = {
+const logoutOption: INodePropertyOptions = {
 	name: 'Log Out',
 	value: 'logout',
 	action: 'Log out of the CRM',
 	description: 'End the CRM session (logout); the next request logs in again',
-	routing: {
-		request: { method: 'POST', body: { operation: 'logout' } },
-		send: { paginate: true },
-		operations: { pagination: logout },
-	},
+	routing: vtigerRouting({ operation: 'logout', send: logout }),
 };
+
+export const logoutOperation: VtigerOperation = { option: logoutOption };

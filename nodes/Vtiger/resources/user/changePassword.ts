@@ -1,28 +1,30 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { showFor } from '../../shared/properties';
-import { explainingRequest } from '../../shared/explain';
-import { missingHandlerHint } from '../customOperation/explain';
-import { readUserId, USER, userLocator } from './common';
+import { inputError } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { showFor } from '../../records/properties';
+import { explainingRequest } from '../../webservice/explain';
+import { missingHandlerHint } from '../../webservice/missingHandler';
+import { readUserId, USER, userLocator } from '../../records/users';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
-async function sendChangePassword(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function changePasswordParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const id = readUserId(this, 'userId', 'User');
 	const newPassword = String(this.getNodeParameter('newPassword', '') ?? '');
 	if (!newPassword) throw inputError(this, 'New Password', 'enter the new password');
-	return setVtigerParams(requestOptions, 'changePassword', {
+	return {
 		id,
 		oldPassword: String(this.getNodeParameter('oldPassword', '') ?? ''),
 		newPassword,
 		confirmPassword: newPassword,
-	});
+	};
 }
 
 /** `{message: "Changed password successfully"}`; the item names the user, never a password. */
@@ -31,20 +33,20 @@ async function changed(this: IExecuteSingleFunctions, items: INodeExecutionData[
 	return jsonItems(this, items.map((item) => ({ id, ...item.json })));
 }
 
-export const changePasswordOption: INodePropertyOptions = {
+const changePasswordOption: INodePropertyOptions = {
 	name: 'Change Password',
 	value: 'changePassword',
 	action: 'Change a user\'s password',
 	description: 'Set a user\'s login password (changePassword)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'changePassword' } },
-		send: { paginate: true, preSend: [sendChangePassword] },
-		output: { postReceive: [changed] },
-		operations: { pagination: explainingRequest(missingHandlerHint('changePassword')) },
-	},
+	routing: vtigerRouting({
+		operation: 'changePassword',
+		params: changePasswordParams,
+		postReceive: [changed],
+		send: explainingRequest(missingHandlerHint('changePassword')),
+	}),
 };
 
-export const changePasswordProperties: INodeProperties[] = [
+const changePasswordProperties: INodeProperties[] = [
 	userLocator(USER, ['changePassword'], 'userId', 'User', 'Whose password to change'),
 	{
 		displayName: 'Old Password',
@@ -65,3 +67,5 @@ export const changePasswordProperties: INodeProperties[] = [
 		displayOptions: showFor(USER, ['changePassword']),
 	},
 ];
+
+export const changePasswordOperation: VtigerOperation = { option: changePasswordOption, properties: changePasswordProperties };

@@ -1,16 +1,18 @@
 import type {
+	IDataObject,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { inputError, setVtigerParams } from '../../shared/input';
-import { jsonItems } from '../../shared/output';
-import { explainingRequest } from '../../shared/explain';
-import { missingHandlerHint } from '../customOperation/explain';
-import { readUserId, USER, userLocator } from './common';
+import { inputError } from '../../records/input';
+import { jsonItems } from '../../records/output';
+import { explainingRequest } from '../../webservice/explain';
+import { missingHandlerHint } from '../../webservice/missingHandler';
+import { readUserId, USER, userLocator } from '../../records/users';
+import { vtigerRouting } from '../../webservice/routing';
+import type { VtigerOperation } from '../../records/properties';
 
 function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string } {
 	const id = readUserId(ctx, 'userId', 'User');
@@ -19,28 +21,30 @@ function readIds(ctx: IExecuteSingleFunctions): { id: string; newOwnerId: string
 	return { id, newOwnerId };
 }
 
-async function sendDeleteUser(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-	return setVtigerParams(requestOptions, 'deleteUser', { ...readIds(this) });
+async function deleteUserParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
+	return { ...readIds(this) };
 }
 
 async function deleted(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	return jsonItems(this, items.map((item) => ({ ...readIds(this), ...item.json })));
 }
 
-export const deleteUserOption: INodePropertyOptions = {
+const deleteUserOption: INodePropertyOptions = {
 	name: 'Delete',
 	value: 'delete',
 	action: 'Delete a user',
 	description: 'Delete a user; another user inherits their records (deleteUser)',
-	routing: {
-		request: { method: 'POST', body: { operation: 'deleteUser' } },
-		send: { paginate: true, preSend: [sendDeleteUser] },
-		output: { postReceive: [deleted] },
-		operations: { pagination: explainingRequest(missingHandlerHint('deleteUser')) },
-	},
+	routing: vtigerRouting({
+		operation: 'deleteUser',
+		params: deleteUserParams,
+		postReceive: [deleted],
+		send: explainingRequest(missingHandlerHint('deleteUser')),
+	}),
 };
 
-export const deleteUserProperties: INodeProperties[] = [
+const deleteUserProperties: INodeProperties[] = [
 	userLocator(USER, ['delete'], 'userId', 'User', 'The user to delete'),
 	userLocator(USER, ['delete'], 'newOwnerId', 'Transfer Records To', 'The user who becomes the owner of the deleted user\'s records'),
 ];
+
+export const deleteUserOperation: VtigerOperation = { option: deleteUserOption, properties: deleteUserProperties };

@@ -1,24 +1,24 @@
 import type {
-	DeclarativeRestApiSettings,
+	IDataObject,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INodeExecutionData,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { failureOf } from '../../shared/errors';
-import { setVtigerParams } from '../../shared/input';
-import { jsonItems, pairWithInput } from '../../shared/output';
-import { sendRoutedRequest } from '../../shared/routing';
-import { VTIGER_CREDENTIAL_TYPE } from '../../shared/session';
-import { vtigerApiRequest } from '../../shared/transport';
+import { failureOf } from '../../webservice/errors';
+import { jsonItems, pairWithInput } from '../../records/output';
+import { sendRoutedRequest, vtigerRouting } from '../../webservice/routing';
+import { VTIGER_CREDENTIAL_TYPE } from '../../webservice/session';
+import { vtigerApiRequest } from '../../webservice/transport';
+import type { VtigerOperation } from '../../records/properties';
+import type { VtigerRequestData } from '../../webservice/routing';
 
 /**
  * The login answer's userId, which the credential keeps; before the first login there is none,
  * and extendsession (which needs no parameters) both logs in and names the user.
  */
-async function sendRetrieveCurrentUser(this: IExecuteSingleFunctions, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+async function retrieveCurrentUserParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const credentials = await this.getCredentials(VTIGER_CREDENTIAL_TYPE, this.getItemIndex());
 	let id = String(credentials.userId ?? '');
 	if (!id) {
@@ -27,16 +27,16 @@ async function sendRetrieveCurrentUser(this: IExecuteSingleFunctions, requestOpt
 		};
 		id = String(session.userId ?? '');
 	}
-	return setVtigerParams(requestOptions, 'retrieve', { id });
+	return { id };
 }
 
 /**
- * Vtiger 8.3.0 lets no non-admin retrieve a user record, their own included (lab, both servers: labuser's
- * 19x5 answers ACCESS_DENIED): then the id and user name the login gives are all there is, and the item says so.
+ * Vtiger 8.3.0 lets no non-admin retrieve a user record, their own included (ACCESS_DENIED:
+ * test/live/user.live.test.ts, "User > Get Current as a non-admin"): then the id and user name the login gives are all there is, and the item says so.
  */
 async function currentUser(
 	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
+	requestData: VtigerRequestData,
 ): Promise<INodeExecutionData[]> {
 	const answer = await sendRoutedRequest(this, requestData).then(
 		(items) => ({ items }),
@@ -53,15 +53,17 @@ async function currentUser(
 	]);
 }
 
-export const getCurrentUserOption: INodePropertyOptions = {
+const getCurrentUserOption: INodePropertyOptions = {
 	name: 'Get Current',
 	value: 'getCurrent',
 	action: 'Get the current user',
 	description: 'Retrieve the user the credential logs in as',
-	routing: {
-		request: { method: 'GET', qs: { operation: 'retrieve' } },
-		send: { paginate: true, preSend: [sendRetrieveCurrentUser] },
-		output: { postReceive: [pairWithInput] },
-		operations: { pagination: currentUser },
-	},
+	routing: vtigerRouting({
+		operation: 'retrieve',
+		params: retrieveCurrentUserParams,
+		postReceive: [pairWithInput],
+		send: currentUser,
+	}),
 };
+
+export const getCurrentUserOperation: VtigerOperation = { option: getCurrentUserOption };

@@ -1,15 +1,12 @@
-import { operationPicker } from '../../shared/properties';
-import type { VtigerResource } from '../../shared/properties';
-import { changePasswordOption, changePasswordProperties } from './changePassword';
-import { USER } from './common';
-import { deleteUserOption, deleteUserProperties } from './delete';
-import { getCurrentUserOption } from './getCurrent';
+import { vtigerResource } from '../../records/properties';
+import type { VtigerResource } from '../../records/properties';
+import { USER } from '../../records/users';
+import { changePasswordOperation } from './changePassword';
+import { deleteUserOperation } from './delete';
+import { getCurrentUserOperation } from './getCurrent';
 
-export const userResource: VtigerResource = {
-	option: { name: 'User', value: USER, description: 'CRM users: the current user, passwords, deletion' },
-	properties: [
-		operationPicker(USER, [changePasswordOption, deleteUserOption, getCurrentUserOption], 'getCurrent'),
-		...changePasswordProperties,
-		...deleteUserProperties,
-	],
-};
+export const userResource: VtigerResource = vtigerResource(
+	{ name: 'User', value: USER, description: 'CRM users: the current user, passwords, deletion' },
+	[changePasswordOperation, deleteUserOperation, getCurrentUserOperation],
+	'getCurrent',
+);
