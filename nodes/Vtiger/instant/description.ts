@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { recordOutputOptions } from '../records/output';
+import { watchedModuleProperty } from '../trigger/modules';
 
 export const instantTriggerProperties: INodeProperties[] = [
 	{
@@ -10,16 +11,7 @@ export const instantTriggerProperties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Module Name or ID',
-		name: 'module',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getTriggerModules' },
-		required: true,
-		default: '',
-		description:
-			'The Vtiger module to watch. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	watchedModuleProperty,
 	{
 		displayName: 'Events',
 		name: 'events',

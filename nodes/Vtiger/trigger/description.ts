@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { recordOutputOptions } from '../records/output';
+import { watchedModuleProperty } from './modules';
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -29,16 +30,7 @@ export const triggerProperties: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { '/options.source': ['query'], events: ['deleted'] } },
 	},
-	{
-		displayName: 'Module Name or ID',
-		name: 'module',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getTriggerModules' },
-		required: true,
-		default: '',
-		description:
-			'The Vtiger module to watch. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-	},
+	watchedModuleProperty,
 	{
 		displayName: 'Events',
 		name: 'events',

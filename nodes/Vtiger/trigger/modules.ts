@@ -1,4 +1,4 @@
-import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { getModules } from '../methods/loadOptions';
 
@@ -9,3 +9,15 @@ const NOT_WATCHABLE = ['Users'];
 export async function getTriggerModules(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	return (await getModules.call(this)).filter((option) => !NOT_WATCHABLE.includes(String(option.value)));
 }
+
+/** The module a trigger watches (the polling and the instant trigger), listed by getTriggerModules. */
+export const watchedModuleProperty: INodeProperties = {
+	displayName: 'Module Name or ID',
+	name: 'module',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getTriggerModules' },
+	required: true,
+	default: '',
+	description:
+		'The Vtiger module to watch. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+};

@@ -80,8 +80,9 @@ describe.each([
 		expect((await pollUntilSettled()).sort()).toEqual(created([early, newer, late]));
 	});
 
-	// sync only: where it crashes there is no `more`
-	(source === 'sync' ? it : it.skip)('a save committed between sync\'s page and its `more` query fails no poll and is emitted once', async () => {
+	// sync only: where it crashes there is no `more` (the VTQL fallback has no such test rather than a skipped one)
+	const syncOnly = source === 'sync' ? it : () => undefined;
+	syncOnly('a save committed between sync\'s page and its `more` query fails no poll and is emitted once', async () => {
 		let raced = '';
 		sim.faults.betweenSyncQueries(() => {
 			raced = String(sim.store.insert('Contacts', { lastname: 'Raced' }).id);
