@@ -19,13 +19,12 @@ export interface WebUiLine {
 	listPrice: number;
 }
 
-/**
- * Saves a record through the module's edit form (record '' = new; a crmid = that record's edit form), as a user's
- * browser posts it: the form's fields as given (inventory: totalProductCount, hdnProductId1, qty1, listPrice1,
- * discount_type1, tax1_group_percentage or tax1_percentage1, charges[1][value], subtotal, pre_tax_total, total…,
- * the totals being what the form's JavaScript computed). Its crmid.
- */
-export async function saveInWebUi(login: WebUiLogin, module: string, form: Record<string, string>, record = ''): Promise<string> {
+/** A signed-in web UI session of `login`: `send` posts (with a body) or gets a page with its cookies, `token` reads
+ * a page's CSRF token as the form on it would send it. */
+async function signIn(login: WebUiLogin): Promise<{
+	send: (path: string, body?: Record<string, string>) => Promise<Response>;
+	token: (path: string) => Promise<string>;
+}> {
 	const base = login.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
 	let cookie = '';
 	const send = async (path: string, body?: Record<string, string>): Promise<Response> => {
@@ -41,6 +40,17 @@ export async function saveInWebUi(login: WebUiLogin, module: string, form: Recor
 	};
 	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
 	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: login.username, password: login.password });
+	return { send, token };
+}
+
+/**
+ * Saves a record through the module's edit form (record '' = new; a crmid = that record's edit form), as a user's
+ * browser posts it: the form's fields as given (inventory: totalProductCount, hdnProductId1, qty1, listPrice1,
+ * discount_type1, tax1_group_percentage or tax1_percentage1, charges[1][value], subtotal, pre_tax_total, total…,
+ * the totals being what the form's JavaScript computed). Its crmid.
+ */
+export async function saveInWebUi(login: WebUiLogin, module: string, form: Record<string, string>, record = ''): Promise<string> {
+	const { send, token } = await signIn(login);
 	const saved = await send('index.php', {
 		__vtrftk: await token(`index.php?module=${module}&view=Edit${record ? `&record=${record}` : ''}`),
 		module,
@@ -60,21 +70,7 @@ export async function saveInWebUi(login: WebUiLogin, module: string, form: Recor
  * the record stays, without its lines). inventory-extension.live.test.ts cleans up with it.
  */
 export async function deleteInWebUi(login: WebUiLogin, module: string, record: string): Promise<void> {
-	const base = login.url.replace(/\/webservice\.php$/, '').replace(/\/+$/, '');
-	let cookie = '';
-	const send = async (path: string, body?: Record<string, string>): Promise<Response> => {
-		const response = await fetch(`${base}/${path}`, {
-			method: body ? 'POST' : 'GET',
-			body: body ? new URLSearchParams(body) : undefined,
-			headers: cookie ? { cookie } : {},
-			redirect: 'manual',
-		});
-		const set = response.headers.getSetCookie().map((l) => l.split(';')[0]);
-		if (set.length) cookie = [...new Map([...cookie.split('; '), ...set].filter(Boolean).map((c) => [c.split('=')[0], c])).values()].join('; ');
-		return response;
-	};
-	const token = async (path: string) => /csrfMagicToken = "([^"]*)"/.exec(await (await send(path)).text())?.[1] ?? '';
-	await send('index.php', { __vtrftk: await token('index.php'), module: 'Users', action: 'Login', username: login.username, password: login.password });
+	const { send, token } = await signIn(login);
 	const deleted = await send('index.php', { __vtrftk: await token(`index.php?module=${module}&view=List`), module, action: 'Delete', record });
 	if (deleted.status !== 302) throw new Error(`the web UI did not delete ${module} ${record} (HTTP ${deleted.status})`);
 }
