@@ -4,9 +4,9 @@
 # (the machine's own Node, 20 on this kind of machine), and then exactly the README's commands, in its order:
 #   npm ci, npm run demo, npm test
 # Fails when any of them fails or when the clone is not clean afterwards (a command that writes a tracked or an
-# unignored file). Prints each command's time: the README's "first run" figures come from here.
-# Cost on 2 cores: about 10 minutes on a quiet machine, 25 on a busy one, most of it n8n's install (npm install n8n, then its SQLite driver built
-# from source).
+# unignored file). Prints each command's time: CONTRIBUTING's "first run" figures come from here.
+# Cost on 2 cores: about 10 minutes on a quiet machine, 25 on a busy one, most of it n8n's install (npm install
+# n8n, then its SQLite driver built from source).
 # With COLD_CACHE_FILE set, writes the path of the cache it filled (Node 24, n8n) into that file, so later CI
 # steps reuse what this step proved installable instead of installing it a second time.
 set -uo pipefail
