@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IHookFunctions, INode } from 'n8n-workflow';
 
 import { failureOf } from '../webservice/errors';
+import { EXTENSION_REMEDY } from '../webservice/extension';
 import { vtigerApiRequest } from '../webservice/transport';
 
 /** The extension's webservice operations (the N8nConnector contract). */
@@ -55,8 +56,7 @@ export function readInstantEvents(ctx: { getNodeParameter(name: string, fallback
 	return events;
 }
 
-const EXTENSION_MISSING =
-	'Install the n8n Connector extension in Vtiger: an administrator imports N8nConnector-<version>.zip (shipped in this package\'s dist/vtiger-extension/ folder, see the README\'s "Vtiger Instant Trigger" section) in Settings › Module Management › Import Module. Without it, use the polling Vtiger Trigger.';
+const EXTENSION_MISSING = `${EXTENSION_REMEDY} Without it, use the polling Vtiger Trigger.`;
 
 /** What the user should do about a failed subscription call, or undefined when the error says enough. */
 function advice(operation: string, error: unknown): { message: string; description: string } | undefined {
@@ -100,9 +100,9 @@ function asNodeError(ctx: IHookFunctions, error: unknown): NodeApiError | NodeOp
 	return new NodeOperationError(ctx.getNode(), error as Error);
 }
 
-async function call(ctx: IHookFunctions, operation: string, params: IDataObject, method: 'GET' | 'POST'): Promise<IDataObject> {
+async function call(ctx: IHookFunctions, operation: string, params: IDataObject): Promise<IDataObject> {
 	try {
-		const result = await vtigerApiRequest.call(ctx, operation, params, { method });
+		const result = await vtigerApiRequest.call(ctx, operation, params);
 		return (typeof result === 'object' && result !== null ? result : {}) as IDataObject;
 	} catch (error) {
 		const better = advice(operation, error);
@@ -140,7 +140,7 @@ export async function subscriptionExists(this: IHookFunctions): Promise<boolean>
 	if (!stored) return false;
 	let current: IDataObject;
 	try {
-		current = await call(this, SUBSCRIPTION, { id: stored.id }, 'GET');
+		current = await call(this, SUBSCRIPTION, { id: stored.id });
 	} catch (error) {
 		if (failureOf(error)?.code === 'N8N_SUBSCRIPTION_NOT_FOUND') {
 			// an expired one may still be stored in Vtiger until its cron cleans up: removing it is idempotent
@@ -183,7 +183,6 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 			ttl: String(isTestUrl(this) ? TEST_SUBSCRIPTION_TTL_SECONDS : 0),
 			label: `n8n workflow ${workflow.id ?? ''} "${workflow.name ?? ''}" / ${this.getNode().name}${isTestUrl(this) ? ' (test)' : ''}`,
 		},
-		'POST',
 	);
 	const id = typeof result.id === 'string' ? result.id : '';
 	const secret = typeof result.secret === 'string' ? result.secret : '';
@@ -205,7 +204,7 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 async function removeSubscription(ctx: IHookFunctions, url: string, stored: StoredSubscription): Promise<boolean> {
 	const subscriptions = storedSubscriptions(ctx.getWorkflowStaticData('node'));
 	try {
-		await call(ctx, UNSUBSCRIBE, { id: stored.id }, 'POST');
+		await call(ctx, UNSUBSCRIBE, { id: stored.id });
 	} catch (error) {
 		if (failureOf(error)?.code !== 'N8N_SUBSCRIPTION_NOT_FOUND') {
 			ctx.logger.warn(`Vtiger Instant Trigger: could not remove subscription ${stored.id}: ${(error as Error).message}`);

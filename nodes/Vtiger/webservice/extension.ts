@@ -43,7 +43,7 @@ export async function vtigerExtension(ctx: VtigerContext, itemIndex?: number): P
 		if (extension.installed || now - cached.at < ABSENT_LIFETIME_MS) return extension;
 	}
 	const extension = vtigerApiRequest
-		.call(ctx, 'n8n_info', {}, { method: 'GET', itemIndex })
+		.call(ctx, 'n8n_info', {}, { itemIndex })
 		.then((result): VtigerExtension => {
 			const info = (result ?? {}) as IDataObject;
 			if (info.module !== 'N8nConnector') return NOT_INSTALLED;

@@ -28,8 +28,15 @@ export const STOCK_PHP8_CRASHING_OPERATIONS: readonly string[] = [
 	'retrieve_inventory',
 ];
 
+/**
+ * The GET operations of this package's Vtiger extension (vtiger-extension/modules/N8nConnector/operations.php);
+ * its other operations are POST.
+ */
+export const N8N_CONNECTOR_GET_OPERATIONS: readonly string[] = ['n8n_info', 'n8n_subscription'];
+
 export function getOperationMethod(operation: string): VtigerHttpMethod {
-	return VTIGER_GET_OPERATIONS.includes(operation.toLowerCase()) ? 'GET' : 'POST';
+	const name = operation.toLowerCase();
+	return VTIGER_GET_OPERATIONS.includes(name) || N8N_CONNECTOR_GET_OPERATIONS.includes(name) ? 'GET' : 'POST';
 }
 
 export function isKnownStockCrash(operation: string): boolean {
