@@ -15,6 +15,7 @@ export const CONNECTOR_VERSION = '0.1.0';
 export const CONNECTOR_OPERATIONS = [
 	'n8n_info',
 	'n8n_inventory_create',
+	'n8n_inventory_delete',
 	'n8n_inventory_revise',
 	'n8n_settings',
 	'n8n_subscribe',

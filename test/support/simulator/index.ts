@@ -289,7 +289,7 @@ export class Simulator {
 
 	/**
 	 * Installs the n8n Connector extension: its webservice operations (subscriptions, settings, and the line-item
-	 * operations n8n_inventory_create / n8n_inventory_revise), and a webhook delivery after every
+	 * operations n8n_inventory_create / n8n_inventory_revise / n8n_inventory_delete), and a webhook delivery after every
 	 * create, update, revise and delete made through webservice.php (restores: `recordEvent`). `allowedHosts` is
 	 * the administrator's allow-list of internal destinations (default: 127.0.0.1 and localhost, where tests run
 	 * n8n; public hosts are always allowed), also set by the n8n_settings operation.
@@ -306,6 +306,12 @@ export class Simulator {
 			this.registerOperation('n8n_settings', 'POST', (params, user) => connector.settings(params, user));
 			this.registerOperation('n8n_inventory_create', 'POST', (params, user) => this.ops.n8nInventoryCreate(user, params));
 			this.registerOperation('n8n_inventory_revise', 'POST', (params, user) => this.ops.n8nInventoryRevise(user, params, null));
+			this.registerOperation('n8n_inventory_delete', 'POST', (params, user) => {
+				const deleting = this.store.byCrmid.get(Number((params.id ?? '').split('x')[1]));
+				const result = this.ops.n8nInventoryDelete(user, params, null);
+				this.afterWrite('delete', result, deleting);
+				return result;
+			});
 			this.connectorInstalled = true;
 		}
 		return connector;

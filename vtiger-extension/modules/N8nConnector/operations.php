@@ -10,6 +10,7 @@ return array(
 	'n8n_info' => array('modules/N8nConnector/api/Info.php', 'vtws_n8n_info', 'GET', array()),
 	'n8n_inventory_create' => array('modules/N8nConnector/api/Inventory.php', 'vtws_n8n_inventory_create', 'POST', array('element' => 'encoded', 'elementType' => 'string')),
 	'n8n_inventory_revise' => array('modules/N8nConnector/api/Inventory.php', 'vtws_n8n_inventory_revise', 'POST', array('element' => 'encoded')),
+	'n8n_inventory_delete' => array('modules/N8nConnector/api/Inventory.php', 'vtws_n8n_inventory_delete', 'POST', array('id' => 'string')),
 	'n8n_subscribe' => array('modules/N8nConnector/api/Subscriptions.php', 'vtws_n8n_subscribe', 'POST',
 		array('url' => 'string', 'modules' => 'encoded', 'events' => 'encoded', 'ttl' => 'string', 'label' => 'string')),
 	'n8n_unsubscribe' => array('modules/N8nConnector/api/Subscriptions.php', 'vtws_n8n_unsubscribe', 'POST',

@@ -10,12 +10,16 @@ import { explainingRequest, explainRecordAccess } from '../../webservice/explain
 import { describeForOperation, resolveRecordId } from '../../records/input';
 import { jsonItems } from '../../records/output';
 import { recordLocator } from './common';
+import { inventoryDeleteOperation } from './lineItems';
 import { vtigerRouting } from '../../webservice/routing';
 import type { VtigerOperation } from '../../records/properties';
 
 async function deleteParams(this: IExecuteSingleFunctions): Promise<IDataObject> {
 	const description = await describeForOperation(this, 'deleteable');
-	return { id: resolveRecordId(this, description) };
+	const id = resolveRecordId(this, description);
+	const extension = await inventoryDeleteOperation(this, description, id);
+	// the extension's operation replaces delete for inventory records (inventoryDeleteOperation)
+	return { ...(extension ? { operation: extension } : {}), id };
 }
 
 /** Vtiger answers `{status: "successful"}`; the item also says which record went. */

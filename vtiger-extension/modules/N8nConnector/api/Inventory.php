@@ -1,6 +1,6 @@
 <?php
 /*
- * n8n_inventory_create and n8n_inventory_revise: an inventory record (Quotes, Invoice, SalesOrder,
+ * n8n_inventory_create, n8n_inventory_revise and n8n_inventory_delete: an inventory record (Quotes, Invoice, SalesOrder,
  * PurchaseOrder) with its line items, written by Vtiger's own inventory code (VtigerInventoryOperation and
  * VtigerLineItemOperation: lines, per-line and overall discounts, taxes, shipping and its taxes, adjustment and
  * every total), with the permission and reference checks of vtws_create / vtws_revise and, for each line, the
@@ -243,6 +243,49 @@ class N8nConnector_Inventory {
 	}
 
 	/**
+	 * n8n_inventory_delete: the record deleted as the web UI's Delete does it (the module's trash(): an Invoice that
+	 * is not cancelled gives its stock back; the lines stay, so a restore from the Recycle Bin brings them back),
+	 * with the checks of vtws_delete. Vtiger's own `delete` first removes the lines, then reads the record to reset
+	 * the stock: on PHP 8 that read of an individual-tax record is a TypeError (Inventory_Record_Model::getProducts),
+	 * HTTP 500, and the record stays without its lines and can no longer be retrieved
+	 * (inventory-delete.live.test.ts, "Vtiger's own delete").
+	 */
+	public static function delete($id, $user) {
+		global $adb, $log;
+		self::prepareGlobals($user);
+		if (!is_string($id) || !preg_match('/^\d+x\d+$/', $id)) {
+			throw new WebServiceException(WebServiceErrorCode::$INVALIDID, 'Id specified is incorrect');
+		}
+		$ids = vtws_getIdComponents($id);
+		$webserviceObject = VtigerWebserviceObject::fromId($adb, $id);
+		$elementType = $webserviceObject->getEntityName();
+		if (!in_array($elementType, self::MODULES, true)) {
+			throw new WebServiceException('N8N_INVALID_MODULE', "$elementType has no line items; n8n_inventory_delete takes records of " . implode(', ', self::MODULES));
+		}
+		$handler = new N8nConnector_InventoryOperation($webserviceObject, $user, $adb, $log);
+		$meta = $handler->getMeta();
+		$types = vtws_listtypes(null, $user);
+		if (!in_array($meta->getObjectEntityName($id), $types['types'])) {
+			throw new WebServiceException(WebServiceErrorCode::$ACCESSDENIED, 'Permission to perform the operation is denied');
+		}
+		if ($meta->getObjectEntityName($id) !== $elementType) {
+			throw new WebServiceException(WebServiceErrorCode::$INVALIDID, 'Id specified is incorrect');
+		}
+		if (!$meta->hasPermission(EntityMeta::$DELETE, $id)) {
+			throw new WebServiceException(WebServiceErrorCode::$ACCESSDENIED, 'Permission to read given object is denied');
+		}
+		if (!$meta->exists($ids[1])) {
+			throw new WebServiceException(WebServiceErrorCode::$RECORDNOTFOUND, 'Record you are trying to access is not found');
+		}
+		if ($meta->hasDeleteAccess() !== true) {
+			throw new WebServiceException(WebServiceErrorCode::$ACCESSDENIED, 'Permission to delete is denied');
+		}
+		Vtiger_Record_Model::getInstanceById($ids[1], $elementType)->delete();
+		VTWS_PreserveGlobal::flush();
+		return array('status' => 'successful');
+	}
+
+	/**
 	 * Discounts, shipping and adjustment as numbers: Vtiger stores an unset discount as '' and its own
 	 * sanitizeShippingTaxes subtracts hdnDiscountAmount as it is ('' is a TypeError on PHP 8).
 	 */
@@ -418,5 +461,11 @@ function vtws_n8n_inventory_create($element, $elementType, $user) {
 function vtws_n8n_inventory_revise($element, $user) {
 	return n8n_inventory_guard('n8n_inventory_revise', function () use ($element, $user) {
 		return N8nConnector_Inventory::revise($element, $user);
+	});
+}
+
+function vtws_n8n_inventory_delete($id, $user) {
+	return n8n_inventory_guard('n8n_inventory_delete', function () use ($id, $user) {
+		return N8nConnector_Inventory::delete($id, $user);
 	});
 }
