@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PHP checks of the Vtiger extension (vtiger-extension/) under the PHP versions it supports (7.4-8.2): `php -l` of
-# every PHP file, then the unit checks of its pure parts (test/php/run.php).
+# every PHP file, then the unit checks of its pure parts (test/php/run.php); under PHP 7.4 also
+# scripts/php-compat.php (every function, class and type the extension names exists in PHP 7.4 or is Vtiger's).
 # PHP 7.4 and 8.0 are WebAssembly builds from npm (dev dependencies; scripts/php-wasm.mjs); "native" is the php on
 # PATH (php-cli: 8.2 on Debian 12; CI: apt-get install php-cli). Exits non-zero on any failure.
 #   bash scripts/php-check.sh                  7.4, 8.0 and native (native is skipped, saying so, when there is none)
@@ -36,6 +37,9 @@ check() {
 	fi
 	echo "php-check: php -l of ${#files[@]} files with $version: $([ $rc = 0 ] && echo clean || echo FAILED)"
 	"$@" -d display_errors=stderr -d error_reporting=-1 test/php/run.php || rc=1
+	if [ "$label" = 7.4 ]; then
+		"$@" scripts/php-compat.php vtiger-extension || rc=1
+	fi
 	return $rc
 }
 

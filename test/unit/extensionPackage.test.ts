@@ -77,10 +77,11 @@ describe('Vtiger extension package', () => {
 	}
 
 	// PHP 7.4 and 8.0 from npm (@php-wasm/node-7-4, -8-0: PHP compiled to WebAssembly), the oldest PHP the extension supports
-	test('PHP 7.4 (WebAssembly): php -l of every file and the unit checks of test/php', () => {
+	test('PHP 7.4 (WebAssembly): php -l of every file, the unit checks of test/php, and every function, class and type the extension names exists in PHP 7.4 or is Vtiger\'s', () => {
 		const output = phpCheck('7.4');
 		expect(output).toMatch(/php -l of \d+ files with 7\.4\.\d+: clean/);
 		expect(output).toMatch(/php units: [1-9]\d* passed, 0 failed \(PHP 7\.4\.\d+\)/);
+		expect(output).toMatch(/php-compat: [1-9]\d* names used in [1-9]\d* files with PHP 7\.4\.\d+: all known/);
 	}, 180000);
 
 	test('PHP 8.0 (WebAssembly): php -l of every file and the unit checks of test/php', () => {
@@ -120,6 +121,39 @@ describe('Vtiger extension package', () => {
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
 		}
+	}, 120000);
+
+	test('the PHP 7.4 check reports each PHP 8 function, class and type written in PHP 7.4 syntax, and nothing PHP 7.4 or Vtiger has', () => {
+		const run = spawnSync(
+			process.execPath,
+			[join(ROOT, 'scripts/php-wasm.mjs'), '7.4', 'scripts/php-compat.php', 'test/php/fixtures/php8-names.php'],
+			{ cwd: ROOT, encoding: 'utf8' },
+		);
+		expect(run.stderr).toBe('');
+		expect(run.status).toBe(1);
+		const reported = run.stdout
+			.split('\n')
+			.map((line) => /^test\/php\/fixtures\/php8-names\.php:(\d+): (.+?): not in PHP 7\.4\.\d+,/.exec(line))
+			.filter((match) => match !== null)
+			.map((match) => `${match[1]} ${match[2]}`);
+		expect(reported).toEqual([
+			'5 class Stringable',
+			'7 type mixed',
+			'16 type mixed',
+			'16 type never',
+			'29 function str_contains()',
+			'30 function str_starts_with()',
+			'30 function str_ends_with()',
+			'31 function get_debug_type()',
+			'32 function array_is_list()',
+			'33 function fdiv()',
+			'34 function preg_last_error_msg()',
+			'35 function json_validate()',
+			'36 class WeakMap',
+			'37 class Attribute',
+			'40 class ValueError',
+		]);
+		expect(run.stdout).toMatch(/php-compat: \d+ names used in 1 files with PHP 7\.4\.\d+: 15 unknown/);
 	}, 120000);
 
 	const php = spawnSync(process.env.PHP ?? 'php', ['-v'], { encoding: 'utf8' });
