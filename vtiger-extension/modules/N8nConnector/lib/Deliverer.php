@@ -191,6 +191,12 @@ class N8nConnector_Deliverer {
 		require_once 'include/utils/UserInfoUtil.php';
 		$previous = $current_user;
 		$current_user = $owner;
+		// isPermitted reads a record's owner through a cache that lasts the PHP process and that no save updates
+		// (VTCacheUtils, getRecordOwnerId): a run that built an earlier event of this record would judge this one
+		// by its old owner and send the update that hands the record away to the user it leaves (owner.live.test.ts)
+		if (class_exists('VTCacheUtils')) {
+			unset(VTCacheUtils::$_record_ownerid_cache[intval($row['crmid'])]);
+		}
 		try {
 			$wsId = vtws_getWebserviceEntityId($wsModule, $row['crmid']);
 			$data = array('event' => $row['event'], 'module' => $wsModule, 'id' => $wsId);
