@@ -194,7 +194,7 @@ class N8nConnector_Deliverer {
 		// isPermitted reads a record's owner through a cache that lasts the PHP process and that no save updates
 		// (VTCacheUtils, getRecordOwnerId): a run that built an earlier event of this record would judge this one
 		// by its old owner and send the update that hands the record away to the user it leaves (owner.live.test.ts)
-		if (class_exists('VTCacheUtils')) {
+		if (class_exists('VTCacheUtils') && property_exists('VTCacheUtils', '_record_ownerid_cache')) {
 			unset(VTCacheUtils::$_record_ownerid_cache[intval($row['crmid'])]);
 		}
 		try {
