@@ -21,10 +21,10 @@ const VTIGER_NAMES = array(
 	),
 	'classes' => array(
 		'CRMEntity', 'DataTransform', 'EntityMeta', 'Inventory_TaxRecord_Model', 'PearDatabase',
-		'Settings_Vtiger_Basic_Action', 'Settings_Vtiger_Index_View', 'Users', 'VTEntityDelta', 'VTEventHandler',
-		'VTEventsManager', 'VTWS_PreserveGlobal', 'VtigerInventoryOperation', 'VtigerModuleOperation',
-		'VtigerWebserviceObject', 'Vtiger_Action_Controller', 'Vtiger_Cron', 'Vtiger_Request', 'WebServiceErrorCode',
-		'WebServiceException',
+		'Settings_Vtiger_Basic_Action', 'Settings_Vtiger_Index_View', 'Users', 'VTCacheUtils', 'VTEntityDelta',
+		'VTEventHandler', 'VTEventsManager', 'VTWS_PreserveGlobal', 'VtigerInventoryOperation', 'VtigerModuleOperation',
+		'VtigerWebserviceObject', 'Vtiger_Action_Controller', 'Vtiger_Cron', 'Vtiger_Record_Model', 'Vtiger_Request',
+		'WebServiceErrorCode', 'WebServiceException',
 	),
 );
 // type names PHP 7.4 knows that are not classes; `mixed`, `never`, `null`, `false` and `true` are not among them
