@@ -9,6 +9,7 @@ import { vtigerApiRequest } from '../webservice/transport';
 export const SUBSCRIBE = 'n8n_subscribe';
 export const UNSUBSCRIBE = 'n8n_unsubscribe';
 export const SUBSCRIPTION = 'n8n_subscription';
+export const RESUME = 'n8n_resume';
 
 /** A test URL's subscription ends by itself: a closed editor leaves nothing behind in Vtiger. */
 export const TEST_SUBSCRIPTION_TTL_SECONDS = 15 * 60;
@@ -157,10 +158,26 @@ export async function subscriptionExists(this: IHookFunctions): Promise<boolean>
 		!(Number.isFinite(expiresAt) && expiresAt <= Date.now()) &&
 		stored.module === readInstantModule(this) &&
 		sameList(stored.events, readInstantEvents(this));
-	if (usable) return true;
+	if (usable) {
+		if (Number(current.failures) > 0) await resumeDeliveries(this, stored.id);
+		return true;
+	}
 	// a disabled or outdated subscription is replaced, not left behind
 	await removeSubscription(this, url, stored);
 	return false;
+}
+
+/**
+ * n8n is back (it checks its subscriptions when it starts and on every activation) and Vtiger is still waiting out
+ * the back-off of failed deliveries (up to 5 minutes, then the next cron run): n8n_resume sends the backlog now.
+ * An extension without it, or any failure here, leaves the back-off to deliver later: nothing is lost.
+ */
+async function resumeDeliveries(ctx: IHookFunctions, id: string): Promise<void> {
+	try {
+		await vtigerApiRequest.call(ctx, RESUME, { id });
+	} catch (error) {
+		ctx.logger.debug(`Vtiger "${RESUME}" failed; Vtiger delivers after its back-off instead`, { error: (error as Error).message });
+	}
 }
 
 /** create: subscribes the node's URL (the production URL without expiry, a test URL for 15 minutes). */

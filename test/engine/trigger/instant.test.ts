@@ -128,6 +128,47 @@ describe('activation', () => {
 		expect(r.executions.map((items) => items[0].json.lastname)).toEqual(['Repaired']);
 	});
 
+	test('n8n back after an outage: checkExists keeps the failing subscription and has Vtiger send the backlog now, not after its back-off', async () => {
+		const r = await receiver();
+		await r.activate();
+		const [subscription] = [...connector.subscriptions.values()];
+		connector.retryDelaysMs = [60_000];
+		try {
+			r.unavailable = true;
+			await createContact('While Down');
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			expect(subscription.failures).toBe(1);
+			expect(r.executions).toHaveLength(0);
+			// n8n starts again: its activation checks the subscription
+			r.unavailable = false;
+			sim.clearLog();
+			expect(await r.hook('checkExists')).toBe(true);
+			expect(sim.log.filter((e) => e.operation === 'n8n_resume').map((e) => e.params.id)).toEqual([subscription.id]);
+			await connector.settled();
+			expect(r.executions.map((items) => items[0].json.lastname)).toEqual(['While Down']);
+			expect(connector.subscriptions.size).toBe(1);
+		} finally {
+			connector.retryDelaysMs = [50, 100, 200];
+		}
+	});
+
+	test('a healthy subscription is not resumed; an extension without n8n_resume still finds its subscription', async () => {
+		const r = await receiver();
+		await r.activate();
+		sim.clearLog();
+		expect(await r.hook('checkExists')).toBe(true);
+		expect(sim.log.filter((e) => e.operation === 'n8n_resume')).toHaveLength(0);
+		const [subscription] = [...connector.subscriptions.values()];
+		subscription.failures = 3;
+		sim.unregisterOperation('n8n_resume');
+		try {
+			expect(await r.hook('checkExists')).toBe(true);
+			expect(connector.subscriptions.size).toBe(1);
+		} finally {
+			sim.registerOperation('n8n_resume', 'POST', (params, user) => connector.resume(params, user));
+		}
+	});
+
 	test('changed events re-subscribe with the new list', async () => {
 		const r = await receiver();
 		await r.activate();

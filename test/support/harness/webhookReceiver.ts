@@ -17,6 +17,8 @@ export class WebhookReceiver {
 	readonly executions: INodeExecutionData[][] = [];
 	readonly answers: WebhookResult[] = [];
 	baseUrl = '';
+	/** n8n unreachable: every request is answered 503 without reaching the node */
+	unavailable = false;
 	private server: Server;
 
 	constructor(
@@ -24,6 +26,11 @@ export class WebhookReceiver {
 		public parameters: INodeParameters,
 	) {
 		this.server = createServer((req, res) => {
+			if (this.unavailable) {
+				res.writeHead(503);
+				res.end();
+				return;
+			}
 			const chunks: Buffer[] = [];
 			req.on('data', (chunk: Buffer) => chunks.push(chunk));
 			req.on('end', () => {

@@ -1,6 +1,6 @@
 /**
- * The n8n Connector extension (vtiger-extension/, /work contract "extension-contract"): its webservice operations
- * n8n_info, n8n_subscribe, n8n_unsubscribe, n8n_subscription, an outbox filled by the simulator's writes, and
+ * The n8n Connector extension (vtiger-extension/): its webservice operations
+ * n8n_info, n8n_subscribe, n8n_unsubscribe, n8n_subscription, n8n_resume, an outbox filled by the simulator's writes, and
  * signed Standard Webhooks deliveries to the subscribed URLs (at-least-once, in order per subscription, retried
  * with back-off, 410 disables the subscription).
  */
@@ -17,6 +17,7 @@ export const CONNECTOR_OPERATIONS = [
 	'n8n_inventory_create',
 	'n8n_inventory_delete',
 	'n8n_inventory_revise',
+	'n8n_resume',
 	'n8n_settings',
 	'n8n_subscribe',
 	'n8n_subscription',
@@ -115,6 +116,8 @@ export class N8nConnector {
 	/** failed attempts after which a subscription is disabled */
 	maxFailures = 8;
 	private pumping = new Map<string, Promise<void>>();
+	/** ends a subscription's back-off pause at once (n8n_resume) */
+	private wakers = new Map<string, () => void>();
 	private sequence = 0;
 
 	constructor(private host: ConnectorHost) {}
@@ -209,6 +212,20 @@ export class N8nConnector {
 		return this.publicView(subscription);
 	}
 
+	/** n8n_resume: the receiver is back; a failing subscription's back-off ends now and its deliveries go out. */
+	resume(params: Record<string, string>, user: SimUser): unknown {
+		const subscription = this.subscriptions.get(params.id ?? '');
+		if (!subscription || this.expired(subscription) || (!user.isAdmin && subscription.ownerId !== user.id)) {
+			throw new WsError('N8N_SUBSCRIPTION_NOT_FOUND', 'No such subscription (deleted or expired)');
+		}
+		if (subscription.status === 'active' && subscription.failures > 0) {
+			subscription.failures = 0;
+			this.wakers.get(subscription.id)?.();
+			this.pump(subscription.id);
+		}
+		return this.publicView(subscription);
+	}
+
 	// ---------- events and delivery ----------
 
 	/** The event handler: one outbox entry per matching subscription; delivery starts at once, after the save. */
@@ -286,7 +303,14 @@ export class N8nConnector {
 					if (!subscription || subscription.status !== 'active' || !next) return;
 					if (next.attempts > 0) {
 						const delay = this.retryDelaysMs[Math.min(next.attempts - 1, this.retryDelaysMs.length - 1)];
-						await new Promise((resolve) => setTimeout(resolve, delay));
+						await new Promise<void>((resolve) => {
+							const timer = setTimeout(resolve, delay);
+							this.wakers.set(subscriptionId, () => {
+								clearTimeout(timer);
+								resolve();
+							});
+						});
+						this.wakers.delete(subscriptionId);
 					}
 					const status = await this.send(subscription, next);
 					next.attempts++;

@@ -287,6 +287,11 @@ export class Simulator {
 		this.extensions.set(name.toLowerCase(), { method, handler });
 	}
 
+	/** Removes one registered operation (an older release of an extension without it): HTTP 500, empty body. */
+	unregisterOperation(name: string): void {
+		this.extensions.delete(name.toLowerCase());
+	}
+
 	/**
 	 * Installs the n8n Connector extension: its webservice operations (subscriptions, settings, and the line-item
 	 * operations n8n_inventory_create / n8n_inventory_revise / n8n_inventory_delete), and a webhook delivery after every
@@ -304,6 +309,7 @@ export class Simulator {
 			this.registerOperation('n8n_unsubscribe', 'POST', (params, user) => connector.unsubscribe(params, user));
 			this.registerOperation('n8n_subscription', 'GET', (params, user) => connector.subscription(params, user));
 			this.registerOperation('n8n_settings', 'POST', (params, user) => connector.settings(params, user));
+			this.registerOperation('n8n_resume', 'POST', (params, user) => connector.resume(params, user));
 			this.registerOperation('n8n_inventory_create', 'POST', (params, user) => this.ops.n8nInventoryCreate(user, params));
 			this.registerOperation('n8n_inventory_revise', 'POST', (params, user) => this.ops.n8nInventoryRevise(user, params, null));
 			this.registerOperation('n8n_inventory_delete', 'POST', (params, user) => {

@@ -17,6 +17,8 @@ return array(
 		array('id' => 'string')),
 	'n8n_subscription' => array('modules/N8nConnector/api/Subscriptions.php', 'vtws_n8n_subscription', 'GET',
 		array('id' => 'string')),
+	'n8n_resume' => array('modules/N8nConnector/api/Subscriptions.php', 'vtws_n8n_resume', 'POST',
+		array('id' => 'string')),
 	'n8n_settings' => array('modules/N8nConnector/api/Subscriptions.php', 'vtws_n8n_settings', 'POST',
 		array('settings' => 'encoded')),
 );

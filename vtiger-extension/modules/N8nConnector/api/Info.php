@@ -1,5 +1,5 @@
 <?php
-/* n8n_info: what this installation offers the calling user (contract: extension-contract.md). */
+/* n8n_info: what this installation offers the calling user (README.md, "Webservice operations"). */
 require_once dirname(dirname(__FILE__)) . '/N8nConnector.php';
 require_once dirname(dirname(__FILE__)) . '/lib/Settings.php';
 

@@ -1,6 +1,6 @@
 <?php
 /*
- * n8n_subscribe, n8n_unsubscribe, n8n_subscription and n8n_settings (contract: extension-contract.md).
+ * n8n_subscribe, n8n_unsubscribe, n8n_subscription, n8n_resume and n8n_settings (README.md, "Webservice operations").
  * Parameter names equal the registered names (operations.php): stock Vtiger 8 on PHP 8 passes them by name.
  */
 require_once dirname(dirname(__FILE__)) . '/lib/Settings.php';
@@ -122,6 +122,27 @@ function vtws_n8n_subscription($id, $user) {
 	$row = n8n_connector_visible_row($id, $user);
 	if (!$row) {
 		throw new WebServiceException('N8N_SUBSCRIPTION_NOT_FOUND', "No subscription $id (deleted, expired or not yours)");
+	}
+	return N8nConnector_Subscriptions::toObject($row);
+}
+
+/**
+ * The receiver says it is back: the Instant Trigger calls this when n8n starts (or the workflow is activated again)
+ * and finds its subscription failing. The back-off is over at once (failures counted from 0 again) and delivery
+ * starts after this response, so a backlog left while n8n was down goes out in seconds instead of after the back-off
+ * and the next cron run. Answers the subscription as n8n_subscription does.
+ */
+function vtws_n8n_resume($id, $user) {
+	$id = trim((string) $id);
+	$row = n8n_connector_visible_row($id, $user);
+	if (!$row) {
+		throw new WebServiceException('N8N_SUBSCRIPTION_NOT_FOUND', "No subscription $id (deleted, expired or not yours)");
+	}
+	if ($row['status'] === 'active' && (intval($row['failures']) > 0 || N8nConnector_Subscriptions::hasValue($row['next_attempt_at']))) {
+		N8nConnector_Subscriptions::update($id, array('failures' => 0, 'next_attempt_at' => null));
+		require_once dirname(dirname(__FILE__)) . '/lib/Trigger.php';
+		N8nConnector_Trigger::afterResponse();
+		$row = N8nConnector_Subscriptions::row($id);
 	}
 	return N8nConnector_Subscriptions::toObject($row);
 }

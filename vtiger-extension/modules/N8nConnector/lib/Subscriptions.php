@@ -1,5 +1,5 @@
 <?php
-/* Subscriptions (vtiger_n8nconnector_subscriptions) and their JSON shape (contract: extension-contract.md). */
+/* Subscriptions (vtiger_n8nconnector_subscriptions) and their JSON shape (README.md, "Webservice operations"). */
 require_once dirname(__FILE__) . '/Signature.php';
 require_once dirname(__FILE__) . '/Db.php';
 
