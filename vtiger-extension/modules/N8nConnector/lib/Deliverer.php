@@ -18,6 +18,11 @@ require_once dirname(__FILE__) . '/Db.php';
 
 class N8nConnector_Deliverer {
 	const LEASE = 60;
+	/**
+	 * Deliveries per subscription per pass: the subscriptions take turns (the run goes on while any sent), so a
+	 * receiver working through a backlog holds the others up for at most this many of its requests.
+	 */
+	const TURN = 10;
 	const DELIVERIES = 'vtiger_n8nconnector_deliveries';
 	const OUTBOX = 'vtiger_n8nconnector_outbox';
 
@@ -237,7 +242,7 @@ class N8nConnector_Deliverer {
 				continue;
 			}
 			$rows = N8nConnector_Db::rows('SELECT id, event_id, body, attempts FROM ' . self::DELIVERIES . "
-				WHERE subscription_id = ? AND status = 'pending' ORDER BY id LIMIT 100", array($sub['id']));
+				WHERE subscription_id = ? AND status = 'pending' ORDER BY id LIMIT " . self::TURN, array($sub['id']));
 			$sentHere = 0;
 			foreach ($rows as $row) {
 				if (time() >= $deadline || !self::renew()) {
