@@ -36,5 +36,6 @@ class N8nConnector_Deliver_Action extends Vtiger_Action_Controller {
 		require_once 'modules/N8nConnector/lib/Deliverer.php';
 		$delivered = N8nConnector_Deliverer::run(25);
 		echo "delivered $delivered";
+		N8nConnector_Trigger::continueIfUnfinished();
 	}
 }

@@ -29,6 +29,7 @@ class N8nConnector_Deliverer {
 	private static $leaseToken = null;
 	private static $leaseUntil = 0;
 	private static $users = array();
+	private static $unfinished = false;
 
 	/** Delivers what is due for at most $seconds; returns the number of deliveries made. */
 	public static function run($seconds = 25) {
@@ -51,7 +52,17 @@ class N8nConnector_Deliverer {
 			self::release();
 			// an event appended while this run held the lease was left to it: look once more
 		} while (time() < $deadline && self::hasDueWork());
+		self::$unfinished = $delivered > 0 && time() >= $deadline && self::hasDueWork();
 		return $delivered;
+	}
+
+	/**
+	 * Whether the last run() made deliveries and stopped at its deadline with more due (a backlog, e.g. after n8n
+	 * was down): the web server then starts another run at once rather than leave the rest to the next save or cron.
+	 * A run that delivered nothing (its lease held by another, every receiver failing) never asks for one.
+	 */
+	public static function unfinished() {
+		return self::$unfinished;
 	}
 
 	private static function log($message) {

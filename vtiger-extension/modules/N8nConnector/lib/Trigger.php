@@ -7,6 +7,8 @@
  *  - anything else (Apache mod_php, php -S, CGI): cannot end the response early, so it sends a request to the
  *    module's delivery endpoint (actions/Deliver.php) on the server that answered this request and closes the
  *    connection without reading the answer (about a millisecond on loopback); the endpoint delivers.
+ * A run stops after 25 s; one that stopped with a backlog still due goes on in a new request to the delivery
+ * endpoint (N8nConnector_Deliverer::unfinished), so a backlog drains without waiting for the next save or cron run.
  * Whatever fails here is left to the cron task and never reaches the user.
  */
 require_once dirname(__FILE__) . '/Settings.php';
@@ -58,6 +60,16 @@ class N8nConnector_Trigger {
 		self::$delivering = true;
 		require_once dirname(__FILE__) . '/Deliverer.php';
 		N8nConnector_Deliverer::run(25);
+		if (PHP_SAPI !== 'cli' && PHP_SAPI !== 'phpdbg' && N8nConnector_Deliverer::unfinished()) {
+			self::poke();
+		}
+	}
+
+	/** After the delivery endpoint's run: a backlog it could not finish goes on in a new request (see unfinished()). */
+	public static function continueIfUnfinished() {
+		if (N8nConnector_Deliverer::unfinished()) {
+			self::poke();
+		}
 	}
 
 	/**
