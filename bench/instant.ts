@@ -3,7 +3,7 @@
  * with the n8n Connector extension installed (issue #21's targets, measured, not asserted):
  *   bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs bench/instant.ts [--server stock|positional|URL]
  *        [--saves 50] [--webui 10] [--spacing MS] [--changes 500] [--down MINUTES] [--stop kill|clean]
- *        [--cron service|all|none] [--cron-every S] [--settle MINUTES] [--only latency|outage] [--no-build] [--out NAME]
+ *        [--cron service|all|none] [--cron-every S] [--settle MINUTES] [--crash-again N] [--only latency|outage] [--no-build] [--out NAME]
  * 1. n8n starts with a workflow holding only the Instant Trigger (Contacts; created, updated, deleted, restored),
  *    activated through n8n's REST API as the editor's toggle does; 127.0.0.1 is allowed as a destination
  *    (n8n_settings) for the run and the allow-list put back afterwards.
@@ -13,7 +13,8 @@
  *    n8n's own shutdown), `--changes` creates, updates and deletes of tagged Contacts are made over `--down`
  *    minutes (some records changed several times, each update writing its change number into `description`),
  *    n8n starts again on the same database, and the bench waits (at most `--settle` minutes) until every event
- *    arrived. Vtiger's scheduler runs as a system cron would: `php vtigercron.php` in the stock tree every
+ *    arrived (`--crash-again N`: n8n is killed once more, and started at once, when N of them have arrived, in the
+ *    middle of the backlog's deliveries). Vtiger's scheduler runs as a system cron would: `php vtigercron.php` in the stock tree every
  *    `--cron-every` seconds (default 60, the task's frequency) from the stop on; `--cron service` (default) runs
  *    only the extension's task (vtigercron.php's own `service` switch: the lab is shared and the other tasks
  *    write to others' records), `all` every task, `none` no cron at all.
@@ -62,7 +63,9 @@ const CRON = arg('cron', 'service') as 'service' | 'all' | 'none';
 const CRON_EVERY_S = Number(arg('cron-every', '60'));
 const SETTLE_MINUTES = Number(arg('settle', '15'));
 const ONLY = arg('only', '');
-const OUT = arg('out', `instant-${STOP}-${CHANGES}x${DOWN_MINUTES}min`);
+/** kill n8n once more when this many of the run's events arrived after the restart (0: no second crash) */
+const CRASH_AGAIN = Number(arg('crash-again', '0'));
+const OUT = arg('out', `instant-${STOP}-${CHANGES}x${DOWN_MINUTES}min${CRASH_AGAIN ? `-killed-again-at-${CRASH_AGAIN}` : ''}`);
 const TAG = `n8nbench-inst-${Date.now().toString(36)}`;
 const STOCK_TREE = `${LAB_DIR}/vtiger`;
 const CRON_SERVICE = 'N8nConnector delivery';
@@ -523,6 +526,7 @@ async function main(): Promise<void> {
 			const settleUntil = readyAt + SETTLE_MINUTES * 60000;
 			let seen = executions.itemsOf(expectedIds);
 			let reported = -1;
+			let crashedAgainAt = 0;
 			while (Date.now() < settleUntil) {
 				await executions.refresh().catch(() => undefined);
 				seen = executions.itemsOf(expectedIds);
@@ -531,7 +535,16 @@ async function main(): Promise<void> {
 				}
 				reported = seen.length;
 				if (seen.length >= total) break;
-				await sleep(2000);
+				if (CRASH_AGAIN && !crashedAgainAt && seen.length >= CRASH_AGAIN) {
+					// in the middle of the backlog: a delivery may be on its way or an execution running
+					crashedAgainAt = Date.now();
+					await n8n.kill();
+					mark(`n8n killed again with ${seen.length}/${total} events arrived; starting at once`);
+					await n8n.start(300000);
+					mark('n8n ready again');
+					await n8n.login();
+				}
+				await sleep(CRASH_AGAIN && !crashedAgainAt ? 300 : 2000);
 			}
 			// late repeats: keep looking a little after the last one
 			await sleep(20000);
@@ -549,6 +562,7 @@ async function main(): Promise<void> {
 			const mine = [...executions.byId.values()];
 			result.outage = {
 				stop: STOP,
+				...(CRASH_AGAIN ? { killedAgainAfterEvents: CRASH_AGAIN, killedAgainAt: round((crashedAgainAt - stopAt) / 1000) } : {}),
 				cron: CRON === 'none' ? 'none' : `php vtigercron.php${CRON === 'service' ? ` (service "${CRON_SERVICE}" only)` : ''} every ${CRON_EVERY_S} s`,
 				downMinutes: DOWN_MINUTES,
 				changes: counts,
@@ -607,7 +621,8 @@ function report(r: Record<string, unknown>): string {
 	const o = r.outage as Record<string, unknown> | undefined;
 	if (o) {
 		lines.push(
-			`## Outage: n8n stopped (${String(o.stop)}) for ${String(o.downMinutes)} min while ${JSON.stringify(o.changes)} changes were made`,
+			`## Outage: n8n stopped (${String(o.stop)}) for ${String(o.downMinutes)} min while ${JSON.stringify(o.changes)} changes were made` +
+				(o.killedAgainAfterEvents ? `; killed again once ${String(o.killedAgainAfterEvents)} events had arrived after the restart` : ''),
 			'',
 			`Cron: ${String(o.cron)}.`,
 			'',
