@@ -3,7 +3,8 @@
  * with the n8n Connector extension installed (issue #21's targets, measured, not asserted):
  *   bash scripts/node24.sh node node_modules/tsx/dist/cli.mjs bench/instant.ts [--server stock|positional|URL]
  *        [--saves 50] [--webui 10] [--spacing MS] [--changes 500] [--down MINUTES] [--stop kill|clean]
- *        [--cron service|all|none] [--cron-every S] [--settle MINUTES] [--crash-again N] [--only latency|outage] [--no-build] [--out NAME]
+ *        [--cron service|all|none] [--cron-every S] [--settle MINUTES] [--crash-again N] [--only latency|outage|startup]
+ *        [--no-build] [--out NAME]
  * 1. n8n starts with a workflow holding only the Instant Trigger (Contacts; created, updated, deleted, restored),
  *    activated through n8n's REST API as the editor's toggle does; 127.0.0.1 is allowed as a destination
  *    (n8n_settings) for the run and the allow-list put back afterwards.
@@ -65,7 +66,7 @@ const SETTLE_MINUTES = Number(arg('settle', '15'));
 const ONLY = arg('only', '');
 /** kill n8n once more when this many of the run's events arrived after the restart (0: no second crash) */
 const CRASH_AGAIN = Number(arg('crash-again', '0'));
-const OUT = arg('out', `instant-${STOP}-${CHANGES}x${DOWN_MINUTES}min${CRASH_AGAIN ? `-killed-again-at-${CRASH_AGAIN}` : ''}`);
+const OUT = arg('out', ONLY === 'startup' ? 'instant-startup' : `instant-${STOP}-${CHANGES}x${DOWN_MINUTES}min${CRASH_AGAIN ? `-killed-again-at-${CRASH_AGAIN}` : ''}`);
 const TAG = `n8nbench-inst-${Date.now().toString(36)}`;
 const STOCK_TREE = `${LAB_DIR}/vtiger`;
 const CRON_SERVICE = 'N8nConnector delivery';
@@ -145,7 +146,7 @@ interface SubscriptionState {
 }
 async function subscriptionsFor(webhookUrl: string): Promise<SubscriptionState[]> {
 	const rows = await sql(
-		`SELECT s.id, s.status, s.failures, IFNULL(s.next_attempt_at - UNIX_TIMESTAMP(), 'NULL'), IFNULL(s.last_error, ''),
+		`SELECT s.id, s.status, s.failures, IFNULL(CAST(s.next_attempt_at AS SIGNED) - UNIX_TIMESTAMP(), 'NULL'), IFNULL(s.last_error, ''),
 		(SELECT COUNT(*) FROM vtiger_n8nconnector_deliveries d WHERE d.subscription_id = s.id AND d.status = 'pending')
 		FROM vtiger_n8nconnector_subscriptions s WHERE s.url = '${webhookUrl.replace(/'/g, "''")}' ORDER BY s.id`,
 	);
@@ -269,6 +270,79 @@ function compare(expected: Map<string, Expected[]>, seen: Array<{ json: Record<s
 	};
 }
 
+// ---- a retry landing while n8n starts ------------------------------------------------------------------------
+/**
+ * `--only startup`: n8n is killed, one Contact is created (its delivery fails: the subscription waits 10 s), n8n is
+ * started again and, the moment its webhook URL answers n8n's "n8n is starting up" page, the subscription's retry is
+ * made due (its next_attempt_at in Vtiger's table, this run's subscription only) and the extension's delivery
+ * endpoint is requested, as a save's delivery start does: as when a supervisor restarts a crashed n8n and Vtiger's
+ * 10-second retry falls into its start. Every event must still arrive.
+ */
+async function startupPhase(n8n: N8n, executions: Executions, webhookUrl: string, userId: string, allIds: Set<string>, live: Set<string>): Promise<Record<string, unknown>> {
+	const t0 = Date.now();
+	const timeline: Array<{ t: number; what: string }> = [];
+	const mark = (what: string) => {
+		timeline.push({ t: round((Date.now() - t0) / 1000), what });
+		log(what);
+	};
+	const subscription = async () => (await subscriptionsFor(webhookUrl))[0];
+	await n8n.kill();
+	mark('n8n killed');
+	const created = await call('create', { elementType: 'Contacts', element: { lastname: `${TAG}-start-0`, assigned_user_id: userId } });
+	const id = String(created.id);
+	allIds.add(id);
+	live.add(id);
+	const expected = new Map<string, Expected[]>([[id, [{ event: 'created', change: 0 }]]]);
+	for (let i = 0; i < 60 && (await subscription()).failures < 1; i++) await sleep(500);
+	const failing = await subscription();
+	mark(`subscription: failures=${failing.failures} next=${String(failing.nextAttemptIn)}s ${failing.lastError}`);
+	const token = (await sql("SELECT value FROM vtiger_n8nconnector_settings WHERE name = 'deliveryToken'"))[0]?.[0] ?? '';
+	const deliver = `${URL.replace(/\/webservice\.php$/, '')}/index.php?module=N8nConnector&action=Deliver&token=${encodeURIComponent(token)}`;
+	let hit: { status: number; body: string } | undefined;
+	let probing = true;
+	const probe = (async () => {
+		while (probing && !hit) {
+			try {
+				const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+				const body = await response.text();
+				if (response.status === 200 && body.startsWith('n8n is starting up')) hit = { status: response.status, body };
+			} catch {
+				// not listening yet
+			}
+			await sleep(30);
+		}
+		if (!hit) return;
+		await sql(`UPDATE vtiger_n8nconnector_subscriptions SET next_attempt_at = UNIX_TIMESTAMP() - 1 WHERE id = '${failing.id}'`);
+		const answer = await (await fetch(deliver)).text();
+		mark(`n8n answered HTTP 200 "${hit.body}": retry made due, delivery endpoint: ${answer.slice(0, 100)}`);
+		const after = await subscription();
+		mark(`subscription right after: failures=${after.failures} pending=${after.pending} ${after.lastError}`);
+	})().catch((e: unknown) => mark(`probe failed: ${(e as Error).message}`));
+	await n8n.start(300000);
+	probing = false;
+	await probe;
+	mark('n8n ready');
+	await n8n.login();
+	const until = Date.now() + SETTLE_MINUTES * 60000;
+	let nextCron = Date.now();
+	let seen = executions.itemsOf(new Set(expected.keys()));
+	while (Date.now() < until && seen.length < 1) {
+		if (Date.now() >= nextCron) {
+			await run('php', ['-r', `$_REQUEST['service'] = '${CRON_SERVICE}'; require 'vtigercron.php';`], { cwd: STOCK_TREE, timeout: 120000 }).catch(() => undefined);
+			nextCron = Date.now() + CRON_EVERY_S * 1000;
+		}
+		await sleep(2000);
+		await executions.refresh().catch(() => undefined);
+		seen = executions.itemsOf(new Set(expected.keys()));
+	}
+	const final = await subscription();
+	await sleep(10000);
+	await executions.refresh().catch(() => undefined);
+	seen = executions.itemsOf(new Set(expected.keys()));
+	mark(`${seen.length} of ${[...expected.values()][0].length} events arrived; subscription: failures=${final.failures} pending=${final.pending} ${final.lastError}`);
+	return { startingPageSeen: Boolean(hit), ...compare(expected, seen), timeline };
+}
+
 // ---- the run --------------------------------------------------------------------------------------------------
 async function main(): Promise<void> {
 	if (!flag('no-build') || !existsSync(stateFile)) globalSetup();
@@ -341,7 +415,7 @@ async function main(): Promise<void> {
 	const cronRuns: Array<{ at: number; ms: number; delivered: string }> = [];
 	try {
 		// ---- 2. latency ----
-		if (ONLY !== 'outage' && SAVES + WEBUI > 0) {
+		if ((ONLY === '' || ONLY === 'latency') && SAVES + WEBUI > 0) {
 			const web = await signIn({ url: URL, username: env.VT_USER, password: env.VT_PASSWORD });
 			const saved: Array<{ id: string; source: 'webservice' | 'webui'; at: number }> = [];
 			const total = SAVES + WEBUI;
@@ -399,8 +473,12 @@ async function main(): Promise<void> {
 			log(`latency: ${JSON.stringify(Object.fromEntries(Object.entries(result.latency as Record<string, unknown>).filter(([k]) => k !== 'samples')))}`);
 		}
 
+		if (ONLY === 'startup') {
+			result.startup = await startupPhase(n8n, executions, webhookUrl, userId, allIds, live);
+		}
+
 		// ---- 3. outage ----
-		if (ONLY !== 'latency' && CHANGES > 0) {
+		if (ONLY !== 'latency' && ONLY !== 'startup' && CHANGES > 0) {
 			await executions.refresh();
 			const executionsBefore = executions.byId.size;
 			const timeline: Array<{ t: number; what: string }> = [];
@@ -617,6 +695,17 @@ function report(r: Record<string, unknown>): string {
 			if (s?.saves) lines.push(`| ${source} | ${s.saves} | ${s.p50Ms} | ${s.p95Ms} | ${s.minMs} | ${s.maxMs} |`);
 		}
 		lines.push('', `Missing: ${latency.missing}.`, '');
+	}
+	const st = r.startup as (Comparison & { startingPageSeen: boolean; timeline: Array<{ t: number; what: string }> }) | undefined;
+	if (st) {
+		lines.push(
+			'## A retry landing while n8n starts (`--only startup`)',
+			'',
+			`"n8n is starting up" page seen: ${String(st.startingPageSeen)}; events expected ${st.eventsExpected}, seen ${st.eventsSeen}, missing ${st.missing}, seen twice ${st.seenTwice}.`,
+			'',
+			...st.timeline.map((e) => `- ${e.t}: ${e.what}`),
+			'',
+		);
 	}
 	const o = r.outage as Record<string, unknown> | undefined;
 	if (o) {
