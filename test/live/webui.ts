@@ -21,7 +21,7 @@ export interface WebUiLine {
 
 /** A signed-in web UI session of `login`: `send` posts (with a body) or gets a page with its cookies, `token` reads
  * a page's CSRF token as the form on it would send it. */
-async function signIn(login: WebUiLogin): Promise<{
+export async function signIn(login: WebUiLogin): Promise<{
 	send: (path: string, body?: Record<string, string>) => Promise<Response>;
 	token: (path: string) => Promise<string>;
 }> {

@@ -21,7 +21,7 @@ if (!class_exists('WebServiceException')) {
 	}
 }
 $module = dirname(dirname(dirname(__FILE__))) . '/vtiger-extension/modules/N8nConnector';
-foreach (array('Signature', 'Destination', 'Backoff', 'Settings', 'Trigger') as $lib) {
+foreach (array('Signature', 'Destination', 'Backoff', 'Settings', 'Trigger', 'Http') as $lib) {
 	require_once "$module/lib/$lib.php";
 }
 

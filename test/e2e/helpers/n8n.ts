@@ -299,6 +299,19 @@ export class N8n {
 		});
 	}
 
+	/** Ends n8n as a crash or `kill -9` would (n8n and its task runner at once): none of n8n's shutdown runs. */
+	async kill(): Promise<void> {
+		const child = this.server;
+		this.server = undefined;
+		fs.writeFileSync(path.join(this.userFolder, 'server.log'), this.serverLog);
+		this.cookie = undefined;
+		if (!child || child.exitCode !== null) return;
+		await new Promise<void>((resolve) => {
+			child.once('exit', () => resolve());
+			killGroup(child, 'SIGKILL');
+		});
+	}
+
 	/** Signs in as the owner (created from the environment) and keeps the `n8n-auth` cookie. */
 	async login(): Promise<string> {
 		const res = await fetch(`${this.baseUrl}/rest/login`, {

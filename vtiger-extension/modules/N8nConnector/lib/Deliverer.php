@@ -298,7 +298,7 @@ class N8nConnector_Deliverer {
 			'webhook-signature' => N8nConnector_Signature::sign($sub['secret'], $eventId, $timestamp, $body),
 		);
 		list($status, $error) = N8nConnector_Http::post($sub['url'], $target, $headers, $body);
-		if ($status >= 200 && $status < 300) {
+		if ($status >= 200 && $status < 300 && $error === null) {
 			return array(true, $status, null);
 		}
 		return array(false, $status, $error !== null ? $error : "receiver answered HTTP $status");
