@@ -87,12 +87,20 @@ class Executions {
 		return (await this.all()).flatMap((execution) => execution.items.filter((json) => json.id === recordId));
 	}
 
+	/** How long each awaited event took from the write's answer until its execution was listed. */
+	readonly waited: string[] = [];
+
 	async waitFor(what: string, recordId: string, count: number): Promise<Array<Record<string, unknown>>> {
-		// delivery starts right after the save; 60 s leave room for a busy lab whose deliverer is serving others
-		return await until(what, async () => {
-			const items = await this.of(recordId);
-			return items.length >= count ? items : undefined;
-		}, 60000);
+		const started = Date.now();
+		// delivery starts right after the save, but one deliverer at a time serves every subscription in the CRM
+		// (the extension's lease, lib/Deliverer.php): in the shared lab other engineers' receivers can hold an
+		// event back for tens of seconds
+		const items = await until(what, async () => {
+			const list = await this.of(recordId);
+			return list.length >= count ? list : undefined;
+		}, 120000);
+		this.waited.push(`${what} ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		return items;
 	}
 }
 
@@ -187,6 +195,7 @@ describeLab(title, () => {
 	});
 
 	afterAll(async () => {
+		if (executions?.waited.length) console.log(`write → execution listed in n8n: ${executions.waited.join(', ')}`);
 		if (n8n) {
 			// a failed test may leave the workflow active: deactivating removes its subscription from Vtiger
 			const current = await n8n.rest<{ active?: boolean }>('GET', `/workflows/${workflow.id}`).catch(() => undefined);
