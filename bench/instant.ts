@@ -297,7 +297,7 @@ async function startupPhase(n8n: N8n, executions: Executions, webhookUrl: string
 	const failing = await subscription();
 	mark(`subscription: failures=${failing.failures} next=${String(failing.nextAttemptIn)}s ${failing.lastError}`);
 	const token = (await sql("SELECT value FROM vtiger_n8nconnector_settings WHERE name = 'deliveryToken'"))[0]?.[0] ?? '';
-	const deliver = `${URL.replace(/\/webservice\.php$/, '')}/index.php?module=N8nConnector&action=Deliver&token=${encodeURIComponent(token)}`;
+	const deliver = `${URL.replace(/\/webservice\.php$/, '')}/index.php?module=N8nConnector&action=Deliver`;
 	let hit: { status: number; body: string } | undefined;
 	let probing = true;
 	const probe = (async () => {
@@ -313,7 +313,7 @@ async function startupPhase(n8n: N8n, executions: Executions, webhookUrl: string
 		}
 		if (!hit) return;
 		await sql(`UPDATE vtiger_n8nconnector_subscriptions SET next_attempt_at = UNIX_TIMESTAMP() - 1 WHERE id = '${failing.id}'`);
-		const answer = await (await fetch(deliver)).text();
+		const answer = await (await fetch(deliver, { headers: { 'X-N8nConnector-Token': token } })).text();
 		mark(`n8n answered HTTP 200 "${hit.body}": retry made due, delivery endpoint: ${answer.slice(0, 100)}`);
 		const after = await subscription();
 		mark(`subscription right after: failures=${after.failures} pending=${after.pending} ${after.lastError}`);

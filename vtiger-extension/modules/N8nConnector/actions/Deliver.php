@@ -1,7 +1,7 @@
 <?php
 /*
- * The delivery endpoint: index.php?module=N8nConnector&action=Deliver&token=<deliveryToken>, requested by
- * lib/Trigger.php after a save on servers that cannot end a response early. No login (the token is the
+ * The delivery endpoint: index.php?module=N8nConnector&action=Deliver with the delivery token in the request header
+ * X-N8nConnector-Token, requested by lib/Trigger.php after a save on servers that cannot end a response early. No login (the token is the
  * credential; the endpoint only delivers what is due anyway); keeps going after its caller hangs up.
  */
 require_once 'modules/N8nConnector/lib/Settings.php';
@@ -21,8 +21,7 @@ class N8nConnector_Deliver_Action extends Vtiger_Action_Controller {
 	}
 
 	public function process(Vtiger_Request $request) {
-		$token = (string) $request->get('token');
-		if (!hash_equals(N8nConnector_Settings::deliveryToken(), $token)) {
+		if (!hash_equals(N8nConnector_Settings::deliveryToken(), N8nConnector_Trigger::receivedToken())) {
 			http_response_code(403);
 			echo 'forbidden';
 			return;

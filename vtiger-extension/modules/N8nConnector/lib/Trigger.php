@@ -14,6 +14,7 @@
 require_once dirname(__FILE__) . '/Settings.php';
 
 class N8nConnector_Trigger {
+	const TOKEN_HEADER = 'X-N8nConnector-Token';
 	private static $registered = false;
 	/** Set while the delivery endpoint or a deliverer runs: no second delivery start from inside one. */
 	public static $delivering = false;
@@ -75,8 +76,9 @@ class N8nConnector_Trigger {
 	/**
 	 * The delivery endpoint's request line and Host header: Vtiger's index.php redirects a request whose
 	 * scheme://host/path does not start with $site_URL (includes/main/WebUI.php), so both come from $site_URL.
+	 * The token goes in a header (TOKEN_HEADER), never in the URL, which web servers write to their access logs.
 	 */
-	public static function endpoint($siteUrl, $token) {
+	public static function endpoint($siteUrl) {
 		$parts = parse_url($siteUrl ? $siteUrl : 'http://localhost/');
 		$host = isset($parts['host']) ? $parts['host'] : 'localhost';
 		if (strpos($host, ':') !== false) {
@@ -84,7 +86,12 @@ class N8nConnector_Trigger {
 		}
 		$hostHeader = $host . (isset($parts['port']) ? ':' . $parts['port'] : '');
 		$path = rtrim(isset($parts['path']) ? $parts['path'] : '/', '/');
-		return array($hostHeader, "$path/index.php?module=N8nConnector&action=Deliver&token=" . rawurlencode($token));
+		return array($hostHeader, "$path/index.php?module=N8nConnector&action=Deliver");
+	}
+
+	/** The delivery token as the endpoint receives it (PHP's name of the request header TOKEN_HEADER). */
+	public static function receivedToken() {
+		return isset($_SERVER['HTTP_X_N8NCONNECTOR_TOKEN']) ? (string) $_SERVER['HTTP_X_N8NCONNECTOR_TOKEN'] : '';
 	}
 
 	private static function poke() {
@@ -100,7 +107,8 @@ class N8nConnector_Trigger {
 			$address = "[$address]";
 		}
 		$port = isset($_SERVER['SERVER_PORT']) ? intval($_SERVER['SERVER_PORT']) : ($https ? 443 : 80);
-		list($hostHeader, $path) = self::endpoint($site_URL, N8nConnector_Settings::deliveryToken());
+		list($hostHeader, $path) = self::endpoint($site_URL);
+		$token = N8nConnector_Settings::deliveryToken();
 		$context = stream_context_create(array('ssl' => array('verify_peer' => false, 'verify_peer_name' => false)));
 		$socket = @stream_socket_client(($https ? 'tls' : 'tcp') . "://$address:$port", $errno, $errstr, 0.5,
 			STREAM_CLIENT_CONNECT, $context);
@@ -109,7 +117,8 @@ class N8nConnector_Trigger {
 			return;
 		}
 		stream_set_timeout($socket, 0, 500000);
-		fwrite($socket, "GET $path HTTP/1.1\r\nHost: $hostHeader\r\nUser-Agent: Vtiger-N8nConnector\r\nConnection: close\r\n\r\n");
+		fwrite($socket, "GET $path HTTP/1.1\r\nHost: $hostHeader\r\n" . self::TOKEN_HEADER . ": $token\r\n"
+			. "User-Agent: Vtiger-N8nConnector\r\nConnection: close\r\n\r\n");
 		fclose($socket);
 	}
 }
