@@ -1,15 +1,15 @@
 <?php
 return array(
-	'waits longer after each failure, up to five minutes' => function ($check) {
+	'waits longer after each failure, up to a minute' => function ($check) {
 		$previous = 0;
 		for ($n = 1; $n <= 30; $n++) {
 			$delay = N8nConnector_Backoff::delay($n);
 			$check($delay >= $previous, "delay($n) = $delay is shorter than delay(" . ($n - 1) . ") = $previous");
-			$check($delay > 0 && $delay <= 300, "delay($n) = $delay out of (0, 300]");
+			$check($delay > 0 && $delay <= 60, "delay($n) = $delay out of (0, 60]");
 			$previous = $delay;
 		}
 		$check(N8nConnector_Backoff::delay(1) <= 10, 'the first retry waits more than 10 s');
-		$check(N8nConnector_Backoff::delay(30) === 300, 'the cap is not 5 minutes');
+		$check(N8nConnector_Backoff::delay(30) === 60, 'the cap is not a minute');
 	},
 	'gives up only after enough failures over at least a day' => function ($check) {
 		$day = 86400;

@@ -9,7 +9,11 @@ class N8nConnector_Backoff {
 	const MAX_FAILURES = 20;
 	const GIVE_UP_AFTER = 86400;
 
-	private static $schedule = array(10, 30, 60, 120, 300);
+	/**
+	 * At most a minute: one CRM and one n8n, a failed attempt costs one connection; n8n 2.x re-registers nothing
+	 * after a restart (no hook tells Vtiger it is back), so this cap is what its catch-up waits for at worst.
+	 */
+	private static $schedule = array(10, 30, 60);
 
 	/** Seconds to wait after the n-th failure in a row (n >= 1). */
 	public static function delay($failures) {
