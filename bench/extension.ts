@@ -19,27 +19,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { homedir, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
+import { arg, flag, LAB_DIR, labEnv as env, serverArg, URL } from './labArgs';
+
 const ROOT = resolve(__dirname, '..');
 const LAB = resolve(ROOT, process.env.LIVE_LAB ?? '../shared/lab');
-const LAB_DIR = process.env.LAB_DIR ?? `${homedir()}/.cache/vtiger-lab`;
-
-function arg(name: string, fallback: string): string {
-	const at = process.argv.indexOf(`--${name}`);
-	return at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
-
-const env: Record<string, string> = {};
-for (const line of readFileSync(`${LAB_DIR}/lab.env`, 'utf8').split('\n')) {
-	const at = line.indexOf('=');
-	if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-}
-const serverArg = arg('server', 'stock');
-const URL = serverArg === 'stock' ? env.VT_URL_STOCK : serverArg === 'positional' ? env.VT_URL_POS : serverArg;
 const SAVES = Number(arg('saves', '50'));
 const ROUNDS = Number(arg('rounds', '2'));
 /** pause between saves: 0 = back to back (each save's delivery runs while the next save runs) */

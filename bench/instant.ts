@@ -26,8 +26,8 @@
  */
 import { execFile } from 'node:child_process';
 import * as crypto from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir, loadavg } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -37,23 +37,10 @@ import { stateFile } from '../test/e2e/helpers/paths';
 import { CREDENTIAL_TYPE, PACKAGE, n8nId, vtigerCredential } from '../test/e2e/helpers/workflow';
 import { signIn } from '../test/live/webui';
 
+import { arg, flag, LAB_DIR, labEnv as env, URL } from './labArgs';
+
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
-const LAB_DIR = process.env.LAB_DIR ?? `${homedir()}/.cache/vtiger-lab`;
-
-function arg(name: string, fallback: string): string {
-	const at = process.argv.indexOf(`--${name}`);
-	return at > 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
-}
-const flag = (name: string) => process.argv.includes(`--${name}`);
-
-const env: Record<string, string> = {};
-for (const line of readFileSync(`${LAB_DIR}/lab.env`, 'utf8').split('\n')) {
-	const at = line.indexOf('=');
-	if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-}
-const serverArg = arg('server', 'stock');
-const URL = serverArg === 'stock' ? env.VT_URL_STOCK : serverArg === 'positional' ? env.VT_URL_POS : serverArg;
 const SAVES = Number(arg('saves', '50'));
 const WEBUI = Number(arg('webui', '10'));
 const SPACING_MS = Number(arg('spacing', '1500'));
