@@ -282,12 +282,18 @@ export class N8n {
 		return this.serverLog;
 	}
 
-	async stop(): Promise<void> {
+	/** Forgets the running server (its log kept in server.log) and answers its process while it still runs. */
+	private detach(): ChildProcess | undefined {
 		const child = this.server;
 		this.server = undefined;
 		fs.writeFileSync(path.join(this.userFolder, 'server.log'), this.serverLog);
 		this.cookie = undefined;
-		if (!child || child.exitCode !== null) return;
+		return child && child.exitCode === null ? child : undefined;
+	}
+
+	async stop(): Promise<void> {
+		const child = this.detach();
+		if (!child) return;
 		await new Promise<void>((resolve) => {
 			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15000);
 			child.once('exit', () => {
@@ -301,11 +307,8 @@ export class N8n {
 
 	/** Ends n8n as a crash or `kill -9` would (n8n and its task runner at once): none of n8n's shutdown runs. */
 	async kill(): Promise<void> {
-		const child = this.server;
-		this.server = undefined;
-		fs.writeFileSync(path.join(this.userFolder, 'server.log'), this.serverLog);
-		this.cookie = undefined;
-		if (!child || child.exitCode !== null) return;
+		const child = this.detach();
+		if (!child) return;
 		await new Promise<void>((resolve) => {
 			child.once('exit', () => resolve());
 			killGroup(child, 'SIGKILL');
